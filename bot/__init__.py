@@ -1,0 +1,3 @@
+"""Hromada Companion: the webinar companion bot of the ICLEI Europe Ukraine Task Group community."""
+
+__version__ = "0.1.0"

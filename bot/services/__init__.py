@@ -1,0 +1,1 @@
+"""Plain async functions over a session; they know nothing of Telegram update objects."""

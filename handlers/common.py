@@ -1,0 +1,73 @@
+"""Cross-cutting steps run before every handler, and the one application error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, TypeHandler
+
+from bot.context import BotContext
+from bot.i18n import _, pick_locale, set_locale
+from bot.models import ProcessedUpdate
+from bot.services.members import Contact, touch_member
+
+log = logging.getLogger(__name__)
+
+
+async def remember_update(update: Update, context: BotContext) -> None:
+    """Run each update's side effects once: Telegram delivers updates at least once."""
+    try:
+        async with context.session() as session, session.begin():
+            session.add(ProcessedUpdate(update_id=update.update_id))
+    except IntegrityError:
+        log.info("update %s already handled; skipping the replay", update.update_id)
+        raise ApplicationHandlerStop from None
+
+
+async def prepare(update: Update, context: BotContext) -> None:
+    """Dedupe the update, upsert the member and resolve their locale for this update."""
+    user = update.effective_user
+    default = context.settings.DEFAULT_LANGUAGE
+    set_locale(pick_locale(user.language_code if user else None, default=default))
+    await remember_update(update, context)
+    context.member = None
+    if user is None or user.is_bot:
+        return
+    chat = update.effective_chat
+    contact = Contact(
+        user_id=user.id,
+        chat_id=chat.id if chat and chat.type == "private" else user.id,
+        first_name=user.first_name or "",
+        language_code=user.language_code,
+    )
+    async with context.session() as session, session.begin():
+        member = await touch_member(session, contact, pick_locale(user.language_code, default=default))
+    context.member = member
+    set_locale(member.language)
+
+
+PRE_HANDLERS = [TypeHandler(Update, prepare)]
+
+
+def _apology(error: BaseException | None) -> str:
+    if isinstance(error, OperationalError | DBAPIError | TimeoutError | ConnectionError):
+        return _("The bot is having trouble reaching its database. Please try again in a minute.")
+    return _("Sorry, something went wrong on our side. Please try again, or send /help.")
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log with the traceback and answer the person politely; never show them a traceback."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    text = _apology(context.error)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_chat is not None and update.effective_chat.type == "private":
+            await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError:
+        log.warning("could not tell the user about the error", exc_info=True)

@@ -1,0 +1,1 @@
+"""Test harness plugin (emulator + real bot); filled in when the emulator lands."""
