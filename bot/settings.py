@@ -183,7 +183,8 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            name = ".".join(str(part) for part in error["loc"]) or "configuration"
+            name = ".".join(str(part) for part in error["loc"])
             message = str(error["msg"]).removeprefix("Value error, ")
-            lines.append(f"{name}: {message}" if ":" not in message[:20] else message)
+            # Model-level checks (WEBHOOK_SECRET) already name their variable.
+            lines.append(f"{name}: {message}" if name else message)
         raise SettingsError("; ".join(lines)) from None

@@ -19,7 +19,6 @@ from pydantic import (
     model_serializer,
 )
 
-STATUSES = ("scheduled", "cancelled", "postponed", "interrupted")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{3,30}")
@@ -96,19 +95,39 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def _sized(limit: int) -> AfterValidator:
+    def check(value: Local) -> Local:
+        if not (0 < len(value.uk) <= limit and 0 < len(value.en) <= limit):
+            raise ValueError(f"must be 1–{limit} characters in each language")
+        return value
+
+    return AfterValidator(check)
+
+
+def _optional(*metadata: Any) -> Any:
+    """An optional string field with checks; a blank value means none."""
+    return Annotated[Annotated[str, *metadata] | None, BeforeValidator(_blank_to_none)]
+
+
 Text = Annotated[Local, BeforeValidator(_local)]
+Title = Annotated[Local, BeforeValidator(_local), _sized(256)]
 Slug = Annotated[str, _checked(_SLUG, "must be lowercase letters, digits and dashes (≤ 64)")]
 DateTime = Annotated[
     datetime, BeforeValidator(_date_time), PlainSerializer(lambda value: value.isoformat())
 ]
-Url = Annotated[str, Field(max_length=1024), AfterValidator(_url)]
-OptionalUrl = Annotated[Url | None, BeforeValidator(_blank_to_none)]
+Url = _optional(Field(max_length=512), AfterValidator(_url))
+Email = _optional(_checked(_EMAIL, "not an e-mail address"))
+Phone = _optional(_checked(_PHONE, "not a phone number like +380 44 123 4567"))
+Telegram = _optional(_checked(_TELEGRAM, "not a Telegram handle like @iclei_europe"))
+NewsUrl = _optional(Field(max_length=1024), AfterValidator(_url))
+Label = _optional(Field(max_length=256))
+Region = _optional(Field(max_length=128))
 Name = Annotated[str, Field(min_length=1, max_length=256)]
-OptionalName = Annotated[Name | None, BeforeValidator(_blank_to_none)]
 ThemeRefs = Annotated[list[Slug], AfterValidator(_unique)]
+NO_TEXT = Local(uk="", en="")
 
 
-class Item(BaseModel):
+class Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     KEY: ClassVar[str] = "slug"
@@ -116,77 +135,70 @@ class Item(BaseModel):
     RENAMES: ClassVar[dict[str, str]] = {}
 
 
-class ThemeItem(Item):
+class ThemeEntry(Entry):
     slug: Slug
-    title: Text
-    description: Text = Local(uk="", en="")
+    title: Title
+    description: Text = NO_TEXT
     position: StrictInt = 0
 
 
-class WebinarItem(Item):
+class WebinarEntry(Entry):
     RENAMES: ClassVar[dict[str, str]] = {"example": "is_example"}
 
     slug: Slug
-    title: Text
-    description: Text = Local(uk="", en="")
+    title: Title
+    description: Text = NO_TEXT
     starts_at: DateTime
     duration_minutes: Annotated[StrictInt, Field(ge=1, le=24 * 60)] = 60
-    themes: ThemeRefs = []
-    speakers: list[Name] = []
-    join_url: OptionalUrl = None
-    registration_url: OptionalUrl = None
-    recording_url: OptionalUrl = None
+    themes: ThemeRefs = Field(default_factory=list)
+    speakers: list[Name] = Field(default_factory=list)
+    join_url: Url = None
+    registration_url: Url = None
+    recording_url: Url = None
     status: Literal["scheduled", "cancelled", "postponed", "interrupted"] = "scheduled"
-    series: OptionalName = None
+    series: Label = None
     example: StrictBool = False
 
 
-class ContactItem(Item):
+class ContactEntry(Entry):
     slug: Slug
-    name: Text
-    description: Text = Local(uk="", en="")
-    themes: ThemeRefs = []
-    region: OptionalName = None
-    url: OptionalUrl = None
-    email: Annotated[
-        Annotated[str, _checked(_EMAIL, "not an e-mail address")] | None,
-        BeforeValidator(_blank_to_none),
-    ] = None
-    phone: Annotated[
-        Annotated[str, _checked(_PHONE, "not a phone number like +380 44 123 4567")] | None,
-        BeforeValidator(_blank_to_none),
-    ] = None
-    telegram: Annotated[
-        Annotated[str, _checked(_TELEGRAM, "not a Telegram handle like @iclei_europe")] | None,
-        BeforeValidator(_blank_to_none),
-    ] = None
+    name: Title
+    description: Text = NO_TEXT
+    themes: ThemeRefs = Field(default_factory=list)
+    region: Region = None
+    url: Url = None
+    email: Email = None
+    phone: Phone = None
+    telegram: Telegram = None
 
 
-class NewsItem(Item):
+class NewsEntry(Entry):
     KEY: ClassVar[str] = "guid"
 
     guid: Annotated[str, Field(min_length=1, max_length=512)]
-    title: Text
-    summary: Text = Local(uk="", en="")
-    url: OptionalUrl = None
-    source: OptionalName = None
+    title: Annotated[Local, BeforeValidator(_local), _sized(512)]
+    summary: Text = NO_TEXT
+    url: NewsUrl = None
+    source: Label = None
     published_at: DateTime
 
 
 # Top-level key → item schema, in the order a file is written.
-KINDS: dict[str, type[Item]] = {
-    "themes": ThemeItem,
-    "webinars": WebinarItem,
-    "contacts": ContactItem,
-    "news": NewsItem,
+KINDS: dict[str, type[Entry]] = {
+    "themes": ThemeEntry,
+    "webinars": WebinarEntry,
+    "contacts": ContactEntry,
+    "news": NewsEntry,
 }
+# Written even when they hold their default, so a reader sees them without knowing the defaults.
+_ALWAYS = ("position", "duration_minutes", "status")
 
 
-def dump_item(item: Item) -> dict[str, Any]:
-    """The item as the file spells it: empty and default-off fields left out, keys in order."""
-    data = item.model_dump(mode="python", exclude_none=True)
+def dump_entry(entry: Entry) -> dict[str, Any]:
+    """The entry as the file spells it: empty and default-off fields left out, keys in order."""
+    data = entry.model_dump(mode="python", exclude_none=True)
     return {
         key: value
         for key, value in data.items()
-        if value not in ("", [], False) or key in ("status", "duration_minutes", "position")
+        if key in _ALWAYS or not (value is False or value == "" or value == [])
     }

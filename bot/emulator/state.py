@@ -120,6 +120,7 @@ class ChatState:
     is_forum: bool = False
     next_message_id: int = 1
     transcript: list[str] = field(default_factory=list)
+    user_message_ids: set[int] = field(default_factory=set)
 
     def take_message_id(self) -> int:
         # Telegram numbers messages per private chat/group for both sides together.
@@ -148,8 +149,12 @@ class EmulatorState:
         self.commands: dict[tuple[str, str], list[dict]] = {}
         self.callback_queries: dict[str, dict] = {}
         self.callback_answers: dict[int, list[dict]] = {}
+        self.inline_queries: dict[str, dict] = {}
         self.inline_answers: dict[str, dict] = {}
         self.chat_actions: list[tuple[int, str]] = []
+        self.member_status: dict[tuple[int, int], str] = {}
+        self.menu_buttons: dict[int | None, dict] = {}
+        self.file_paths: dict[str, str] = {}
         self.events: list[dict] = []  # seq-numbered log for the browser sandbox (control API)
         self.callback_query_ttl = 15.0  # Telegram forgets unanswered queries after ~15 s
         self._waiters: set[asyncio.Future[None]] = set()
@@ -233,6 +238,27 @@ class EmulatorState:
         if msg.reply_markup and "inline_keyboard" in msg.reply_markup:
             data["reply_markup"] = msg.reply_markup  # only inline keyboards are echoed back
         return data
+
+    def event_fields(self, msg: BotMessage) -> dict:
+        """A bot message as the control API shows it (JSON-safe; document bytes by URL)."""
+        fields: dict[str, Any] = {
+            "from_bot": True,
+            "message_id": msg.message_id,
+            "date": msg.date,
+            "edit_date": msg.edit_date,
+            "text": msg.text,
+            "html": msg.html,
+            "parse_mode": msg.parse_mode,
+            "entities": msg.entities,
+            "reply_markup": msg.reply_markup,
+            "disable_notification": msg.disable_notification,
+        }
+        if msg.document:
+            fields["document"] = {
+                **msg.document.to_json(),
+                "url": f"/_emu/files/{msg.document.file_id}",
+            }
+        return fields
 
     def log_event(self, kind: str, chat_id: int, **fields: Any) -> None:
         self.events.append({"seq": len(self.events) + 1, "kind": kind, "chat_id": chat_id, **fields})

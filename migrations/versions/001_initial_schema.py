@@ -2,7 +2,7 @@
 
 Revision ID: 001
 Revises: 
-Create Date: 2026-11-26 04:52:39.496714
+Create Date: 2026-11-26 04:55:35.205461
 """
 
 from collections.abc import Sequence

@@ -1,0 +1,79 @@
+"""Claim due rows for sending in one short transaction; hand expired leases back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import now
+from bot.delivery.control import is_paused
+from bot.models import Delivery
+
+
+async def claim_due(
+    session: AsyncSession, *, instance: str, limit: int, lease: timedelta
+) -> list[Delivery]:
+    """Mark up to `limit` due rows `sending` for `instance`, highest priority first.
+
+    PostgreSQL: FOR UPDATE SKIP LOCKED lets several instances claim at once without ever
+    taking the same row. SQLite ignores FOR UPDATE, but its single writer makes the one
+    UPDATE … RETURNING atomic anyway. The caller commits before any HTTP call.
+    """
+    if limit <= 0 or await is_paused(session):
+        return []
+    moment = now()
+    due = (
+        select(Delivery.id)
+        .where(Delivery.status == "pending", Delivery.due_at <= moment)
+        .order_by(Delivery.priority.desc(), Delivery.due_at, Delivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    stmt = (
+        update(Delivery)
+        .where(Delivery.id.in_(due.scalar_subquery()))
+        .values(
+            status="sending",
+            claimed_by=instance,
+            lease_until=moment + lease,
+            attempts=Delivery.attempts + 1,
+        )
+        .returning(Delivery)
+        .execution_options(synchronize_session=False)
+    )
+    rows = list((await session.scalars(stmt)).all())
+    # RETURNING has no order; restore the claim order so priority holds within a batch.
+    rows.sort(key=lambda row: (-row.priority, row.due_at, row.id))
+    return rows
+
+
+async def reclaim_expired(session: AsyncSession) -> int:
+    """Put rows whose sender died (lease over) back to pending; their attempt stays counted."""
+    stmt = (
+        update(Delivery)
+        .where(Delivery.status == "sending", Delivery.lease_until < now())
+        .values(status="pending", claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release(session: AsyncSession, ids: list[int], instance: str) -> int:
+    """Hand claimed-but-unsent rows back (graceful stop); the unused attempt is returned."""
+    if not ids:
+        return 0
+    stmt = (
+        update(Delivery)
+        .where(
+            Delivery.id.in_(ids), Delivery.status == "sending", Delivery.claimed_by == instance
+        )
+        .values(
+            status="pending", claimed_by=None, lease_until=None, attempts=Delivery.attempts - 1
+        )
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount)  # type: ignore[attr-defined]
