@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content import (
     ContentError,
+    dump_yaml,
     export_content,
     import_content,
     load_yaml,

@@ -67,9 +67,7 @@ async def release(session: AsyncSession, ids: list[int], instance: str) -> int:
         return 0
     stmt = (
         update(Delivery)
-        .where(
-            Delivery.id.in_(ids), Delivery.status == "sending", Delivery.claimed_by == instance
-        )
+        .where(Delivery.id.in_(ids), Delivery.status == "sending", Delivery.claimed_by == instance)
         .values(
             status="pending", claimed_by=None, lease_until=None, attempts=Delivery.attempts - 1
         )

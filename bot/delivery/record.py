@@ -7,11 +7,12 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import bindparam, exists, func, update
+from sqlalchemy import bindparam, exists, func, literal, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from bot.clock import now
+from bot.db import UTCDateTime
 from bot.delivery.outcome import Outcome, Status
 from bot.models import CommunityChat, Delivery, Member
 
@@ -161,11 +162,11 @@ async def _mark_closed(connection: AsyncConnection, outcomes: list[Outcome]) -> 
 
 async def _mark_unreachable(session: AsyncSession, outcome: Outcome) -> None:
     """The row, every other pending row of the chat and the member, in one transaction."""
-    moment, chat = outcome.at or now(), outcome.chat_id
+    moment, chat = literal(outcome.at or now(), UTCDateTime()), outcome.chat_id
     await session.execute(
-        update(T).where(T.c.id == outcome.delivery_id).values(
-            status="unreachable", last_error=outcome.reason, lease_until=None
-        )
+        update(T)
+        .where(T.c.id == outcome.delivery_id)
+        .values(status="unreachable", last_error=outcome.reason, lease_until=None)
     )
     await session.execute(
         update(T)

@@ -5,13 +5,15 @@
 * ``POST /_emu/send`` ``{"user_id", "text"}`` -> ``{"ok": true, "message": Message}``.
 * ``POST /_emu/press`` ``{"user_id", "message_id", "callback_data"}`` (or ``"label"`` instead of
   callback_data) -> ``{"ok": true, "callback_query_id": "..."}``.
-* ``GET /_emu/messages?chat_id=&after=<seq>&wait=<seconds>`` long-polls (up to 60 s) for events with
-  ``seq > after`` -> ``{"events": [...], "seq": <last seq>}``. Event ``kind``: ``user`` (a user's
-  message, Message fields), ``sent`` / ``edited`` (a bot message: ``message_id, text, html,
-  parse_mode, entities, reply_markup, document{file_id, file_name, mime_type, file_size, url}, date,
-  edit_date, disable_notification``), ``deleted`` (``message_id``), ``press`` (``user_id, data,
-  label``), ``callback_answer`` (``user_id, text, show_alert, url``). Without ``chat_id``: all chats.
-* ``GET /_emu/files/{file_id}`` -> the document bytes with its Content-Type and Content-Disposition.
+* ``GET /_emu/messages?chat_id=&after=<seq>&wait=<seconds>`` long-polls (up to 60 s) for events
+  with ``seq > after`` -> ``{"events": [...], "seq": <last seq>}``. Event ``kind``: ``user`` (a
+  user's message, Message fields), ``sent`` / ``edited`` (a bot message: ``message_id, text, html,
+  parse_mode, entities, reply_markup, document{file_id, file_name, mime_type, file_size, url},
+  date, edit_date, disable_notification``), ``deleted`` (``message_id``), ``press`` (``user_id,
+  data, label``), ``callback_answer`` (``user_id, text, show_alert, url``). Without ``chat_id``:
+  all chats.
+* ``GET /_emu/files/{file_id}`` -> the document bytes with its Content-Type and
+  Content-Disposition.
 
 Errors answer ``{"ok": false, "error": "..."}`` with status 400/404.
 """
@@ -103,7 +105,9 @@ def add_control_routes(emu: Emulator) -> None:
             return _fail(404, "unknown file_id")
         disposition = f"attachment; filename*=UTF-8''{quote(doc.filename)}"
         return web.Response(
-            body=doc.data, content_type=doc.mime, headers={"Content-Disposition": disposition}
+            body=doc.data,
+            content_type=doc.mime.split(";")[0],
+            headers={"Content-Disposition": disposition},
         )
 
     router = emu.web_app.router

@@ -2,25 +2,28 @@
 
 ``user = emu.user(user_id, first_name="Test", language_code="uk", username=None)`` (cached per id):
 
-* ``await user.send(text)`` -> the Message dict (``bot_command`` entities for ``/cmd``, ``/cmd@bot``);
-  ``await user.send_document(filename, data, mime="application/octet-stream", caption=None)``;
-  ``await user.forward_from(other_user, text)``; ``await user.inline_query(query)`` -> query id;
-  ``await user.wait_inline_answer(query_id, timeout=5.0)`` -> answerInlineQuery params.
-* ``await user.press(label, message=None)`` -> callback query id: the inline button with that label on
-  the newest bot message that has one (or on ``message``); URL buttons raise ``ValueError`` (Telegram
-  opens the link, the bot hears nothing). ``await user.press_data(data, message)`` forges a callback.
-* ``await user.wait_message(timeout=5.0, contains=None)`` -> ``MessageView`` of the next bot message
-  in the chat not yet consumed by this driver (with ``contains``: the next whose text has it; the
-  ones skipped are consumed). On timeout ``AssertionError`` with the chat transcript.
+* ``await user.send(text)`` -> the Message dict (``bot_command`` entities for ``/cmd``,
+  ``/cmd@bot``); ``await user.send_document(filename, data, mime="application/octet-stream",
+  caption=None)``; ``await user.forward_from(other_user, text)``; ``await
+  user.inline_query(query)`` -> query id; ``await user.wait_inline_answer(query_id, timeout=5.0)``
+  -> answerInlineQuery params.
+* ``await user.press(label, message=None)`` -> callback query id: the inline button with that label
+  on the newest bot message that has one (or on ``message``); URL buttons raise ``ValueError``
+  (Telegram opens the link, the bot hears nothing). ``await user.press_data(data, message)`` forges
+  a callback.
+* ``await user.wait_message(timeout=5.0, contains=None)`` -> ``MessageView`` of the next bot
+  message in the chat not yet consumed by this driver (with ``contains``: the next whose text has
+  it; the ones skipped are consumed). On timeout ``AssertionError`` with the chat transcript.
   ``user.messages()`` every bot message so far; ``await user.wait_edit(view, timeout=5.0)``;
   ``user.callback_answers`` (``{"id", "text", "show_alert", "url"}`` dicts, oldest first).
 
-``group = emu.group(chat_id, title)``: ``await group.send_as(user, text)``,
-``await group.press_as(user, label, message=None)`` and the same waiting helpers.
+``group = emu.group(chat_id, title)``: ``await group.send_as(user, text)``, ``await
+group.press_as(user, label, message=None)`` and the same waiting helpers.
 
 ``MessageView``: ``.text`` (plain, current), ``.html`` (as sent), ``.buttons`` (rows of labels),
 ``.button(label)`` -> dict, ``.document`` (``filename, data, mime``), ``.message_id``, ``.edits``,
-``.disable_notification``, ``.entities``, ``.reply_markup``, ``.parse_mode``, ``.deleted``, ``.raw``.
+``.disable_notification``, ``.entities``, ``.reply_markup``, ``.parse_mode``, ``.deleted``,
+``.raw``.
 """
 
 from __future__ import annotations
@@ -85,7 +88,11 @@ class ChatDriver:
         lines = chat.transcript if chat else []
         return "\n".join(f"  {line}" for line in lines) or "  (empty)"
 
-    async def wait_message(self, timeout: float = 5.0, contains: str | None = None) -> MessageView:
+    async def wait_message(
+        self,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the driver API takes a timeout on purpose
+        contains: str | None = None,
+    ) -> MessageView:
         def next_match() -> BotMessage | None:
             msgs = self.emu.messages.get(self.chat_id, [])
             for index in range(self._cursor, len(msgs)):
@@ -103,7 +110,11 @@ class ChatDriver:
             )
         return MessageView(found)
 
-    async def wait_edit(self, message: MessageView, timeout: float = 5.0) -> MessageView:
+    async def wait_edit(
+        self,
+        message: MessageView,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> MessageView:
         """Wait until ``message`` has an edit this view has not reported yet."""
         found = await self.emu.wait_until(lambda: len(message.edits) > message.seen_edits, timeout)
         if not found:
@@ -240,7 +251,11 @@ class UserDriver(ChatDriver):
         self.emu.updates.push({"inline_query": {**payload, "chat_type": "sender"}})
         return query_id
 
-    async def wait_inline_answer(self, query_id: str, timeout: float = 5.0) -> dict:
+    async def wait_inline_answer(
+        self,
+        query_id: str,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> dict:
         answer = await self.emu.wait_until(lambda: self.emu.inline_answers.get(query_id), timeout)
         if answer is None:
             raise AssertionError(f"inline query {query_id} was not answered within {timeout}s")

@@ -1,25 +1,26 @@
-"""Switchable Telegram misbehaviour: flood limits, 429/403/400 answers, migrations, broken transports.
+"""Switchable Telegram misbehaviour: flood limits, 429/403/400, migrations, broken transports.
 
 ``emu.faults`` (one ``Faults`` per emulator; all off by default):
 
 * ``limits(global_per_sec=None, per_chat_per_sec=None, per_group_per_min=None)`` — sliding windows
-  over *accepted* sends/edits (``SEND_METHODS``); exceeding one answers
-  ``429 Too Many Requests: retry after N`` with ``parameters.retry_after = N`` = whole seconds until the
-  window has room. ``allow_paid_broadcast=true`` raises the global limit to 1000/s, as Telegram does.
+  over *accepted* sends/edits (``SEND_METHODS``); exceeding one answers ``429 Too Many Requests:
+  retry after N`` with ``parameters.retry_after = N`` = whole seconds until the window has room.
+  ``allow_paid_broadcast=true`` raises the global limit to 1000/s, as Telegram does.
 * ``force_429(count, retry_after, chat_id=None)`` — the next ``count`` matching sends answer 429.
 * ``block(chat_id, reason="blocked")`` — 403 for that chat; reasons ``blocked``, ``deactivated``,
   ``cant_initiate``, ``kicked``. ``unblock(chat_id)`` lifts a block and ``chat_not_found``.
 * ``chat_not_found(chat_id)`` — 400 "Bad Request: chat not found" for every method naming the chat.
 * ``migrate(old_chat_id, new_chat_id)`` — 400 "group chat was upgraded to a supergroup chat" with
   ``parameters.migrate_to_chat_id``, and the two service-message updates Telegram emits.
-* ``server_error(count, status=502)``, ``drop_connection(count, delivered=False)`` (the transport is
-  closed without an answer; with ``delivered=True`` the message is recorded first),
+* ``server_error(count, status=502)``, ``drop_connection(count, delivered=False)`` (the transport
+  is closed without an answer; with ``delivered=True`` the message is recorded first),
   ``slow_response(count=None, delay_s=1.0, *, probability=None)`` (recorded as delivered, answered
   ``delay_s`` late: "accepted but timed out"), ``seed(n)`` for the probability draws, ``reset()``.
 * ``count_429`` — how many 429 answers were given (forced or by limits).
 
-Transport faults and 429s apply to ``SEND_METHODS`` only, so a bot's polling and callback answers keep
-working while its sends fail; block/not-found/migration apply to every method with that ``chat_id``.
+Transport faults and 429s apply to ``SEND_METHODS`` only, so a bot's polling and callback answers
+keep working while its sends fail; block/not-found/migration apply to every method with that
+``chat_id``.
 """
 
 from __future__ import annotations

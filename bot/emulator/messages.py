@@ -1,10 +1,11 @@
 """Bot API methods that create, change or react to messages, validated the way Telegram validates.
 
 sendMessage, editMessageText, editMessageReplyMarkup, editMessageCaption, deleteMessage,
-sendDocument, sendChatAction, answerCallbackQuery, answerInlineQuery. Each takes the emulator and the
-request's ``Params`` and returns the ``result`` value, or raises ``ApiError``. Text limits count Unicode
-code points after entity parsing and trimming (tdlib's ``utf8_length``): 4096 for text, 1024 captions.
-``parse_mode`` HTML is fully parsed; Markdown/MarkdownV2 are accepted but kept as plain text.
+sendDocument, sendChatAction, answerCallbackQuery, answerInlineQuery. Each takes the emulator and
+the request's ``Params`` and returns the ``result`` value, or raises ``ApiError``. Text limits
+count Unicode code points after entity parsing and trimming (tdlib's ``utf8_length``): 4096 for
+text, 1024 captions. ``parse_mode`` HTML is fully parsed; Markdown/MarkdownV2 are accepted but kept
+as plain text.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ def check_markup(p: Params) -> dict | None:
     if rows is None:
         return markup  # reply keyboards, ForceReply, ReplyKeyboardRemove: stored as given
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+        raise bad_request(
+            "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+        )
     for button in (b for row in rows for b in row):
         if not isinstance(button, dict) or not button.get("text"):
             raise bad_request("can't parse inline keyboard button: Text must be non-empty")

@@ -1,8 +1,8 @@
 """Bot API request parameters from any of the four encodings Telegram accepts, with its coercions.
 
-PTB v22's HTTPXRequest posts ``application/x-www-form-urlencoded`` (every value a string, non-strings
-JSON-dumped: ``reply_markup``, ``entities``, ``true``) or ``multipart/form-data`` when a file is
-uploaded; other clients send JSON or a query string. ``Params`` hides the difference.
+PTB v22's HTTPXRequest posts ``application/x-www-form-urlencoded`` (every value a string,
+non-strings JSON-dumped: ``reply_markup``, ``entities``, ``true``) or ``multipart/form-data`` when
+a file is uploaded; other clients send JSON or a query string. ``Params`` hides the difference.
 """
 
 from __future__ import annotations

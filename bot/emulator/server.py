@@ -5,8 +5,8 @@ port=0)`` or ``async with Emulator() as emu``; ``await emu.stop()``.
 
 * ``emu.api_url`` — ``http://127.0.0.1:PORT`` (TELEGRAM_API_URL); the bot calls
   ``{api_url}/bot{token}/{method}`` (GET or POST; JSON, urlencoded or multipart; method names are
-  case-insensitive as in Telegram). ``emu.base_url`` = ``{api_url}/bot`` and ``emu.base_file_url`` =
-  ``{api_url}/file/bot`` are what PTB's ``Bot(base_url=..., base_file_url=...)`` take.
+  case-insensitive as in Telegram). ``emu.base_url`` = ``{api_url}/bot`` and ``emu.base_file_url``
+  = ``{api_url}/file/bot`` are what PTB's ``Bot(base_url=..., base_file_url=...)`` take.
 * Wrong token -> 401 "Unauthorized"; unknown method -> 404 "Not Found", and its name is appended to
   ``emu.unknown_methods`` so a fixture can fail loudly.
 * ``emu.web_app`` is the aiohttp Application, made in ``__init__``: mount more routes before
@@ -16,7 +16,8 @@ port=0)`` or ``async with Emulator() as emu``; ``await emu.stop()``.
 * ``await emu.add_bot_to_group(chat_id, title, by, status="member", forum=False)`` emits
   ``my_chat_member`` and a ``new_chat_members`` service message; ``await emu.post_webhook(update,
   secret=CONFIGURED, url=None)`` -> HTTP status; ``await emu.wait_for_requests(method, count=1,
-  timeout=5.0)`` -> the matching ``RequestRecord``s; ``await emu.wait_idle(quiet=0.2, timeout=5.0)``.
+  timeout=5.0)`` -> the matching ``RequestRecord``s; ``await emu.wait_idle(quiet=0.2,
+  timeout=5.0)``.
 """
 
 from __future__ import annotations
@@ -94,7 +95,9 @@ class Emulator(EmulatorState):
         return f"{self.api_url}/file/bot"
 
     # -- Bot API ------------------------------------------------------------------------------
-    def _record(self, t: float, method: str, chat_id: int | None, params: Params, status: int) -> None:
+    def _record(
+        self, t: float, method: str, chat_id: int | None, params: Params, status: int
+    ) -> None:
         self.requests.append(RequestRecord(t, method, chat_id, params.plain(), status))
         self.notify()
 
@@ -151,7 +154,7 @@ class Emulator(EmulatorState):
         if file_id is None:
             return _error(ApiError(404, "Not Found"))
         doc = self.files[file_id]
-        return web.Response(body=doc.data, content_type=doc.mime)
+        return web.Response(body=doc.data, content_type=doc.mime.split(";")[0])
 
     # -- scenario helpers ---------------------------------------------------------------------
     def user(
@@ -207,9 +210,7 @@ class Emulator(EmulatorState):
         admin = next(iter(self.users.values()), None) or self.ensure_user(777000)
         if old is not None:
             GroupDriver(self, old_chat_id)._post_message(admin, migrate_to_chat_id=new_chat_id)
-        GroupDriver(self, new_chat_id)._post_message(
-            admin, migrate_from_chat_id=old_chat_id
-        )
+        GroupDriver(self, new_chat_id)._post_message(admin, migrate_from_chat_id=old_chat_id)
 
     async def post_webhook(
         self, update: dict, secret: object = CONFIGURED, url: str | None = None
@@ -217,7 +218,10 @@ class Emulator(EmulatorState):
         return await self.updates.post_webhook(update, secret, url)
 
     async def wait_for_requests(
-        self, method: str, count: int = 1, timeout: float = 5.0
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109
     ) -> list[RequestRecord]:
         """Wait until ``count`` requests of ``method`` (any case) arrived; return them all."""
 
@@ -231,7 +235,11 @@ class Emulator(EmulatorState):
             )
         return matching()
 
-    async def wait_idle(self, quiet: float = 0.2, timeout: float = 5.0) -> None:
+    async def wait_idle(
+        self,
+        quiet: float = 0.2,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> None:
         """Wait until no non-polling request arrived for ``quiet`` seconds."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

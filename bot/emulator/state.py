@@ -1,15 +1,15 @@
-"""What the emulated Telegram knows: users, chats, the bot's messages, files, requests, and change waits.
+"""What the emulated Telegram knows: users, chats, the bot's messages, files, requests.
 
 Public records (read them in tests):
 
-* ``BotMessage`` — one message the bot sent, kept per chat in ``emu.messages[chat_id]`` in send order:
-  ``text`` (plain, after entity parsing; the caption for documents), ``html`` (raw text as sent),
-  ``parse_mode``, ``entities``, ``reply_markup`` (dict), ``document``, ``disable_notification``,
-  ``protect_content``, ``link_preview_options``, ``reply_parameters``, ``message_thread_id``,
-  ``allow_paid_broadcast``, ``message_id``, ``date``, ``edits`` (earlier versions, oldest first),
-  ``edit_date``, ``deleted``.
-* ``Document`` — ``file_id``, ``filename``, ``data`` (bytes), ``mime``; unpacks as
-  ``filename, data, mime = doc``.
+* ``BotMessage`` — one message the bot sent, kept per chat in ``emu.messages[chat_id]`` in send
+  order: ``text`` (plain, after entity parsing; the caption for documents), ``html`` (raw text as
+  sent), ``parse_mode``, ``entities``, ``reply_markup`` (dict), ``document``,
+  ``disable_notification``, ``protect_content``, ``link_preview_options``, ``reply_parameters``,
+  ``message_thread_id``, ``allow_paid_broadcast``, ``message_id``, ``date``, ``edits`` (earlier
+  versions, oldest first), ``edit_date``, ``deleted``.
+* ``Document`` — ``file_id``, ``filename``, ``data`` (bytes), ``mime``; unpacks as ``filename,
+  data, mime = doc``.
 * ``RequestRecord`` — ``t`` (``time.monotonic()``), ``method`` (canonical case), ``chat_id``,
   ``params``, ``status`` (HTTP status answered); ``emu.requests`` lists them in arrival order.
 * ``ChatState`` — ``emu.chats[chat_id]``: ``type`` (private/group/supergroup), ``title``,
@@ -226,7 +226,9 @@ class EmulatorState:
             data["edit_date"] = msg.edit_date
         if msg.protect_content:
             data["has_protected_content"] = True
-        text_key, entities_key = ("caption", "caption_entities") if msg.document else ("text", "entities")
+        text_key, entities_key = (
+            ("caption", "caption_entities") if msg.document else ("text", "entities")
+        )
         if msg.document:
             data["document"] = msg.document.to_json()
         if msg.text:
@@ -261,7 +263,9 @@ class EmulatorState:
         return fields
 
     def log_event(self, kind: str, chat_id: int, **fields: Any) -> None:
-        self.events.append({"seq": len(self.events) + 1, "kind": kind, "chat_id": chat_id, **fields})
+        self.events.append(
+            {"seq": len(self.events) + 1, "kind": kind, "chat_id": chat_id, **fields}
+        )
         self.notify()
 
     # -- waiting ------------------------------------------------------------------------------
@@ -272,7 +276,13 @@ class EmulatorState:
                 fut.set_result(None)
         self._waiters.clear()
 
-    async def wait_until(self, predicate: Callable[[], Any], timeout: float) -> Any:
+    async def wait_until(
+        self,
+        predicate: Callable[[], Any],
+        # Every wait here is bounded by design, so the bound is a parameter rather than leaving
+        # callers to remember an asyncio.timeout() around each call.
+        timeout: float,  # noqa: ASYNC109
+    ) -> Any:
         """Return the first truthy ``predicate()`` result, or None after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while True:

@@ -1,22 +1,23 @@
-"""Telegram's HTML parse mode: markup -> (plain text, MessageEntity dicts), errors as Telegram words them.
+"""Telegram's HTML parse mode: markup -> (plain text, entities), with Telegram's error texts.
 
 Modelled on tdlib's ``parse_html`` (td/telegram/MessageEntity.cpp), which is what the Bot API runs:
 
 * allowed tags: b/strong, i/em, u/ins, s/strike/del, tg-spoiler, span class="tg-spoiler", a href,
   code (class="language-x" inside pre), pre, blockquote (``expandable``), tg-emoji emoji-id;
 * character references: ``&lt; &gt; &amp; &quot;`` and numeric ones (``&#1234;``, ``&#x1F600;``);
-* error texts and byte offsets (UTF-8 bytes of the markup) match tdlib's, e.g.
-  ``Unsupported start tag "div" at byte offset 0``;
+* error texts and byte offsets (UTF-8 bytes of the markup) match tdlib's, e.g. ``Unsupported start
+  tag "div" at byte offset 0``;
 * entity offsets/lengths are UTF-16 code units, as in the Bot API.
 
 ``parse_html`` is a pure function with no dependency on the emulator, so the bot reuses it to check
-moderators' HTML before saving it. With ``strict=True`` (the default) an unknown named reference such as
-``&nbsp;`` is an error, because Telegram would show it literally, which is never what a moderator meant;
-the emulator calls it with ``strict=False``, which is exactly Telegram's behaviour (left as text).
+moderators' HTML before saving it. With ``strict=True`` (the default) an unknown named reference
+such as ``&nbsp;`` is an error, because Telegram would show it literally, which is never what a
+moderator meant; the emulator calls it with ``strict=False``, which is exactly Telegram's behaviour
+(left as text).
 
-``HTMLParseError.reason`` is tdlib's text; ``.description`` reads like PTB shows it
-(``Can't parse entities: unsupported start tag "div" at byte offset 0``); the Bot API's own reply is
-``"Bad Request: can't parse entities: " + reason``.
+``HTMLParseError.reason`` is tdlib's text; ``.description`` reads like PTB shows it (``Can't parse
+entities: unsupported start tag "div" at byte offset 0``); the Bot API's own reply is ``"Bad
+Request: can't parse entities: " + reason``.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _byte_offset(text: str, index: int) -> int:
 
 
 def _decode_ref(text: str, i: int) -> tuple[str | None, int]:
-    """Decode a character reference at text[i] == '&' as tdlib does; (None, i) when there is none."""
+    """Decode the character reference at text[i] == '&' like tdlib; (None, i) if there is none."""
     j = i + 1
     if text.startswith("#", j):
         j += 1
@@ -117,7 +118,8 @@ def _read_attrs(text: str, i: int, tag: str, begin: int) -> tuple[dict[str, str]
         name = text[name_start:i].lower()
         if not name:
             raise HTMLParseError(
-                f'Empty attribute name in the tag "{tag}" at byte offset {_byte_offset(text, begin)}'
+                f'Empty attribute name in the tag "{tag}" at byte offset '
+                f"{_byte_offset(text, begin)}"
             )
         while i < n and text[i].isspace():
             i += 1
@@ -177,9 +179,14 @@ def _entity(
         return {"type": "code", **base}
     if tag == "pre":
         inner = entities[-1] if entities else None
-        if inner and inner["type"] == "code" and (inner["offset"], inner["length"]) == (
-            top.offset,
-            length,
+        if (
+            inner
+            and inner["type"] == "code"
+            and (inner["offset"], inner["length"])
+            == (
+                top.offset,
+                length,
+            )
         ):
             entities.pop()  # <pre><code class="language-x"> is one pre entity with a language
             if inner.get("language"):
@@ -285,7 +292,7 @@ def parse_html(text: str, *, strict: bool = True) -> tuple[str, list[dict]]:
 
 
 def trim_text(text: str, entities: list[dict]) -> tuple[str, list[dict]]:
-    """Strip surrounding whitespace and clip entities to it, as Telegram does to every sent text."""
+    """Strip surrounding whitespace and clip entities to it, as Telegram does to sent texts."""
     stripped = text.lstrip()
     shift = utf16_len(text) - utf16_len(stripped)
     stripped = stripped.rstrip()

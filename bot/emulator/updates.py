@@ -1,14 +1,14 @@
-"""The update queue: getUpdates long polling with Telegram's offsets and conflicts, and webhook pushes.
+"""The update queue: getUpdates long polling with Telegram's offsets and conflicts; webhooks.
 
-* ``getUpdates``: ``offset`` confirms (forgets) every update with a lower id, a negative offset keeps
-  only the last ``-offset``; ``limit`` 1-100; ``timeout`` long-polls and returns as soon as an update
-  arrives; ``allowed_updates`` persists until changed ([] = Telegram's default set). A newer
-  ``getUpdates`` makes the older, still waiting one answer 409 "Conflict: terminated by other
-  getUpdates request; ..." (that is the side Telegram terminates); with a webhook set it answers 409
-  "Conflict: can't use getUpdates method while webhook is active; ...".
+* ``getUpdates``: ``offset`` confirms (forgets) every update with a lower id, a negative offset
+  keeps only the last ``-offset``; ``limit`` 1-100; ``timeout`` long-polls and returns as soon as
+  an update arrives; ``allowed_updates`` persists until changed ([] = Telegram's default set). A
+  newer ``getUpdates`` makes the older, still waiting one answer 409 "Conflict: terminated by other
+  getUpdates request; ..." (that is the side Telegram terminates); with a webhook set it answers
+  409 "Conflict: can't use getUpdates method while webhook is active; ...".
 * Webhook: after ``setWebhook`` every pending update is POSTed in order to the URL as JSON with
-  ``X-Telegram-Bot-Api-Secret-Token`` when a secret was set. A non-2xx answer or a connection error is
-  retried ``webhook_attempts`` times with doubling backoff from ``webhook_backoff`` s; then the
+  ``X-Telegram-Bot-Api-Secret-Token`` when a secret was set. A non-2xx answer or a connection error
+  is retried ``webhook_attempts`` times with doubling backoff from ``webhook_backoff`` s; then the
   update is dropped and ``getWebhookInfo`` reports ``last_error_message``. (Telegram retries for
   longer; tests want an end.) ``webhook_delivered`` lists what the bot acknowledged.
 """

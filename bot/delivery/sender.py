@@ -1,0 +1,104 @@
+"""Send one rendered message (all its parts) within the limits; report how far it got."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+
+from bot.delivery.classify import Failure, Verdict, classify
+from bot.delivery.limits import Limiter
+from bot.delivery.message import OutgoingMessage
+from bot.delivery.split import CAPTION_LIMIT, split_html, visible_length
+from bot.delivery.stats import Counters
+
+Call = tuple[str, dict[str, Any]]  # Bot method name and its arguments minus chat_id
+
+
+@dataclass(slots=True)
+class SendResult:
+    parts_sent: int
+    failure: Failure | None = None
+    migrated_to: int | None = None
+
+
+def plan_calls(message: OutgoingMessage) -> list[Call]:
+    """The Telegram calls one message takes, in order; the keyboard rides on the last one."""
+    common: dict[str, Any] = {"disable_notification": message.disable_notification}
+    if message.message_thread_id is not None:
+        common["message_thread_id"] = message.message_thread_id
+    calls: list[Call] = []
+    text = message.text
+    if message.document is not None:
+        caption = text if visible_length(text) <= CAPTION_LIMIT else None
+        doc = {"document": message.document, "filename": message.document_name}
+        calls.append(("send_document", {**common, **doc, "caption": caption}))
+        text = "" if caption is not None else text
+    if text.strip():
+        preview = LinkPreviewOptions(is_disabled=message.link_preview_disabled)
+        for part in split_html(text):
+            calls.append(
+                ("send_message", {**common, "text": part, "link_preview_options": preview})
+            )
+    if message.reply_markup is not None and calls:
+        calls[-1][1]["reply_markup"] = _markup(message.reply_markup)
+    return calls
+
+
+def _markup(markup: InlineKeyboardMarkup | dict[str, Any]) -> InlineKeyboardMarkup:
+    if isinstance(markup, InlineKeyboardMarkup):
+        return markup
+    parsed = InlineKeyboardMarkup.de_json(markup, None)
+    if parsed is None:
+        raise ValueError("reply_markup is not an inline keyboard")
+    return parsed
+
+
+class Sender:
+    def __init__(
+        self, bot: Bot, limiter: Limiter, counters: Counters, max_floods: int = 5
+    ) -> None:
+        self.bot = bot
+        self.limiter = limiter
+        self.counters = counters
+        self.max_floods = max_floods
+
+    async def send(self, chat_id: int, calls: list[Call], skip: int = 0) -> SendResult:
+        """Send `calls[skip:]` in order; stop at the first failure the caller must decide on."""
+        result = SendResult(parts_sent=skip)
+        target = chat_id
+        for call in calls[skip:]:
+            failure = await self._send_one(target, call)
+            if failure and failure.verdict is Verdict.MIGRATED and result.migrated_to is None:
+                # The group became a supergroup: the same part goes to the new id exactly once.
+                target = result.migrated_to = failure.new_chat_id or target
+                failure = await self._send_one(target, call)
+            if failure:
+                result.failure = failure
+                return result
+            result.parts_sent += 1
+        return result
+
+    async def _send_one(self, chat_id: int, call: Call) -> Failure | None:
+        """One Telegram call; a 429 is waited out and the same call sent again (bounded)."""
+        method, kwargs = call
+        failure: Failure | None = None
+        for _ in range(self.max_floods):
+            await self.limiter.acquire(chat_id)
+            try:
+                await getattr(self.bot, method)(
+                    chat_id=chat_id, parse_mode=ParseMode.HTML, **kwargs
+                )
+            except Exception as exc:
+                failure = classify(exc)
+            else:
+                self.counters.messages_sent += 1
+                return None
+            if failure.verdict is not Verdict.FLOOD:
+                return failure
+            self.counters.floods += 1
+            if self.limiter.on_flood(chat_id, failure.retry_after):
+                self.counters.global_pauses += 1
+        return failure

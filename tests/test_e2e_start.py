@@ -1,0 +1,40 @@
+"""The first end-to-end path: /start over real HTTP, answered in the member's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import BotHarness
+
+
+@pytest.mark.parametrize(
+    ("language_code", "expected"),
+    [
+        ("uk", "Вітаємо, Olena! Я — Hromada Companion"),
+        ("en", "Hello, Olena! I am Hromada Companion"),
+        ("de", "Вітаємо, Olena! Я — Hromada Companion"),  # DEFAULT_LANGUAGE is uk
+    ],
+)
+async def test_start_answers_in_the_members_language(
+    bot: BotHarness, language_code: str, expected: str
+) -> None:
+    user = bot.user(1001, language_code=language_code)
+    await user.send("/start")
+    reply = await user.wait_message()
+    assert reply.text.startswith(expected)
+
+
+@pytest.mark.bot_settings(DEFAULT_LANGUAGE="en")
+async def test_unsupported_language_falls_back_to_the_configured_default(bot: BotHarness) -> None:
+    user = bot.user(1002, language_code="pl")
+    await user.send("/start")
+    assert (await user.wait_message()).text.startswith("Hello, Olena!")
+
+
+async def test_command_menu_is_registered_in_both_languages(bot: BotHarness) -> None:
+    uk = bot.emu.commands[("all_private_chats", "uk")]
+    en = bot.emu.commands[("all_private_chats", "en")]
+    assert [c["command"] for c in uk] == [c["command"] for c in en]
+    assert "webinars" in [c["command"] for c in uk]
+    described = {c["command"]: (c["description"], e["description"]) for c, e in zip(uk, en)}
+    assert described["webinars"] == ("Найближчі вебінари", "Upcoming webinars")
