@@ -1,7 +1,146 @@
-"""Handlers for settings (to be filled in)."""
+"""/settings and /language: every choice edits the settings message in place."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+from collections.abc import Callable
 
-HANDLERS: list[BaseHandler] = []  # type: ignore[type-arg]
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import BotContext
+from bot.i18n import _, set_locale
+from bot.models import Member
+from bot.render import settings as screens
+from bot.render.common import esc
+from bot.services import settings as service
+from handlers.respond import answer_stale, member_id, send, show
+
+AWAITING = "awaiting"  # user_data key: the next free text is a time zone
+
+
+def _zone(member: Member, context: BotContext) -> str:
+    return member.time_zone or context.settings.TIMEZONE
+
+
+async def _home(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    async with context.session() as session:
+        member = await service.load(session, member_id(context))
+    assert member is not None
+    offsets = context.settings.REMINDER_OFFSETS
+    chosen = service.chosen_offsets(member, offsets)
+    text = screens.summary(member, _zone(member, context), offsets, chosen, member.themes)
+    return text, screens.main_keyboard()
+
+
+async def open_settings(update: Update, context: BotContext) -> None:
+    """Show the member's choices with a button for each."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await send(update, context, *await _home(context))
+
+
+async def open_language(update: Update, context: BotContext) -> None:
+    """/language: the language choice straight away."""
+    await send(update, context, _("Choose your language:"), screens.language_keyboard(_current(context)))
+
+
+def _current(context: BotContext) -> str:
+    return context.member.language if context.member else context.settings.DEFAULT_LANGUAGE
+
+
+async def home(update: Update, context: BotContext) -> None:
+    """Back to the summary, in place."""
+    await show(update, context, *await _home(context))
+
+
+async def submenu(update: Update, context: BotContext) -> None:
+    """Open one choice's keyboard in place."""
+    assert context.match is not None
+    async with context.session() as session:
+        member = await service.load(session, member_id(context))
+    assert member is not None
+    offsets = context.settings.REMINDER_OFFSETS
+    screen = {
+        "lang": lambda: (_("Choose your language:"), screens.language_keyboard(member.language)),
+        "tz": lambda: (_zone_prompt(), screens.zone_keyboard(_zone(member, context), member.language)),
+        "rem": lambda: (
+            _("Which reminders would you like before each session you chose?"),
+            screens.reminders_keyboard(member.reminders_on, offsets, service.chosen_offsets(member, offsets)),
+        ),
+        "dig": lambda: (_("How often should I send the digest of new sessions and news?"), screens.digest_keyboard(member.digest)),
+        "quiet": lambda: (
+            _("Quiet hours: I hold digests and announcements during this time (reminders still come)."),
+            screens.quiet_keyboard(screens.quiet_key(member)),
+        ),
+    }[context.match.group(1)]
+    await show(update, context, *screen())
+
+
+def _zone_prompt() -> str:
+    return _("Choose your time zone, or tap “Type another zone”. Times are shown in this zone.")
+
+
+async def _change(update: Update, context: BotContext, change: Callable[[Member], bool]) -> None:
+    """Apply one change to the member (False = forged value: nothing changes) and redraw."""
+    async with context.session() as session, session.begin():
+        member = await service.load(session, member_id(context))
+        ok = member is not None and change(member)
+    if not ok:
+        await answer_stale(update)
+        return
+    assert member is not None
+    set_locale(member.language)  # a new language applies to this very reply
+    await show(update, context, *await _home(context))
+
+
+async def choose(update: Update, context: BotContext) -> None:
+    """Apply the pressed choice: s:lang:uk, s:tz:2, s:dig:daily, s:quiet:22, s:off:1h, s:rem:toggle."""
+    assert context.match is not None
+    kind, value = context.match.group(1), context.match.group(2)
+    offsets = context.settings.REMINDER_OFFSETS
+    changes: dict[str, Callable[[Member], bool]] = {
+        "lang": lambda m: service.set_language(m, value),
+        "tz": lambda m: value.isdigit()
+        and int(value) < len(screens.COMMON_ZONES)
+        and service.set_time_zone(m, screens.COMMON_ZONES[int(value)]),
+        "dig": lambda m: service.set_digest(m, value),
+        "quiet": lambda m: service.set_quiet(m, value),
+        "off": lambda m: service.toggle_offset(m, value, offsets),
+        "rem": lambda m: value == "toggle" and service.set_reminders(m, not m.reminders_on) is None,
+    }
+    await _change(update, context, changes[kind])
+
+
+async def ask_zone(update: Update, context: BotContext) -> None:
+    """Let the member type a zone name; the next free text is read by `receive_zone`."""
+    assert context.user_data is not None
+    context.user_data[AWAITING] = "tz"
+    text = _("Type your time zone as Region/City, for example Europe/Kyiv, America/Toronto or just Kyiv.")
+    await show(update, context, text, None)
+
+
+async def receive_zone(update: Update, context: BotContext, text: str) -> None:
+    """Called by handlers.fallback with the typed zone: store it, or explain and change nothing."""
+    assert context.user_data is not None
+    context.user_data.pop(AWAITING, None)
+    async with context.session() as session, session.begin():
+        member = await service.load(session, member_id(context))
+        ok = member is not None and service.set_time_zone(member, text)
+    if not ok:
+        error = _("I don't know the time zone “{zone}”. Please type a name like Europe/Kyiv, or choose one below.")
+        keyboard = screens.zone_keyboard(_zone(context.member, context), _current(context))  # type: ignore[arg-type]
+        await send(update, context, error.format(zone=esc(text[:64])), keyboard)
+        return
+    await send(update, context, *await _home(context))
+
+
+PRIVATE = filters.ChatType.PRIVATE
+HANDLERS = [
+    CommandHandler("settings", open_settings, filters=PRIVATE),
+    CommandHandler("language", open_language, filters=PRIVATE),
+    CallbackQueryHandler(open_settings, pattern=r"^menu:settings$"),
+    CallbackQueryHandler(home, pattern=r"^s:home$"),
+    CallbackQueryHandler(ask_zone, pattern=r"^s:tz:other$"),
+    CallbackQueryHandler(submenu, pattern=r"^s:(lang|tz|rem|dig|quiet)$"),
+    CallbackQueryHandler(choose, pattern=r"^s:(lang|tz|dig|quiet|off|rem):([a-z0-9]{1,8})$"),
+]

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
 from bot.emulator.driver import GroupDriver, UserDriver
 from bot.emulator.server import Emulator
+from bot.polling import start_polling, stop_polling
 from bot.runtime import Runtime
 from bot.settings import Settings, load_settings
 
@@ -46,7 +46,9 @@ class BotHarness:
     ) -> UserDriver:
         return self.emu.user(user_id, first_name=first_name, language_code=language_code, **kw)
 
-    def group(self, chat_id: int, title: str = "Community chat", forum: bool = False) -> GroupDriver:
+    def group(
+        self, chat_id: int, title: str = "Community chat", forum: bool = False
+    ) -> GroupDriver:
         return self.emu.group(chat_id, title=title, forum=forum)
 
 
@@ -63,26 +65,6 @@ def harness_settings(emu: Emulator, database_url: str, **overrides: Any) -> Sett
     return load_settings(**values)
 
 
-async def start_polling(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    await app.initialize()
-    if app.post_init:
-        await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
-    await app.start()
-
-
-async def stop_polling(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    assert app.updater is not None
-    if app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    await app.shutdown()
-    if app.post_shutdown:
-        await app.post_shutdown(app)
-
-
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
     emu = Emulator(token=TOKEN)
@@ -91,7 +73,9 @@ async def emulator() -> AsyncIterator[Emulator]:
         yield emu
     finally:
         await emu.stop()
-    assert not emu.unknown_methods, f"the bot called unknown Bot API methods: {emu.unknown_methods}"
+    assert not emu.unknown_methods, (
+        f"the bot called unknown Bot API methods: {emu.unknown_methods}"
+    )
 
 
 @pytest.fixture

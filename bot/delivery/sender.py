@@ -26,7 +26,10 @@ class SendResult:
 
 def plan_calls(message: OutgoingMessage) -> list[Call]:
     """The Telegram calls one message takes, in order; the keyboard rides on the last one."""
-    common: dict[str, Any] = {"disable_notification": message.disable_notification}
+    common: dict[str, Any] = {
+        "disable_notification": message.disable_notification,
+        "parse_mode": ParseMode.HTML,
+    }
     if message.message_thread_id is not None:
         common["message_thread_id"] = message.message_thread_id
     calls: list[Call] = []

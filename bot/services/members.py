@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import now
-from bot.models import Delivery, Member
+from bot.models import Delivery, DigestEntry, Feedback, Member, Rsvp, member_themes
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,25 @@ async def stop(session: AsyncSession, member: Member) -> None:
 
 
 async def forget(session: AsyncSession, member: Member) -> None:
-    """Delete the member's personal data; RSVPs, follows and digest history cascade."""
+    """Delete the member's personal data and every row about them.
+
+    Deleted explicitly rather than trusting ON DELETE CASCADE: SQLite only cascades when the
+    connection enabled foreign keys, and a privacy promise should not depend on a pragma.
+    """
     await session.execute(
-        delete(Delivery).where(Delivery.member_id == member.id, Delivery.status == "pending")
+        delete(Delivery).where(
+            Delivery.member_id == member.id, Delivery.status.in_(("pending", "cancelled"))
+        )
     )
-    await session.delete(member)
+    for table in (Rsvp.__table__, DigestEntry.__table__, Feedback.__table__, member_themes):
+        await session.execute(delete(table).where(table.c.member_id == member.id))
+    await session.execute(delete(Member).where(Member.id == member.id))
+
+
+async def forget_user(session: AsyncSession, user_id: int) -> bool:
+    """Forget whoever has this Telegram id; False when there was nobody to forget."""
+    member = await get_member(session, user_id)
+    if member is None:
+        return False
+    await forget(session, member)
+    return True

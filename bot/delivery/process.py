@@ -1,0 +1,110 @@
+"""One claimed row from start to verdict: render, send every part, decide what to record."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import now
+from bot.delivery.classify import Verdict
+from bot.delivery.config import EngineConfig
+from bot.delivery.message import DropDelivery, OutgoingMessage
+from bot.delivery.outcome import Outcome, Status
+from bot.delivery.render import Renderer
+from bot.delivery.sender import Call, Sender, SendResult, plan_calls
+from bot.models import Delivery
+
+log = logging.getLogger(__name__)
+PROGRESS_KEY = "_parts_sent"
+
+
+class RowProcessor:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        sender: Sender,
+        renderers: Mapping[str, Renderer],
+        config: EngineConfig,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._sender = sender
+        self._renderers = renderers
+        self._config = config
+
+    async def process(self, row: Delivery) -> Outcome:
+        if row.attempts > self._config.max_attempts:
+            # Only a row whose lease kept expiring gets here: its sender died each time.
+            return _outcome(row, Status.FAILED, f"gave up after {row.attempts - 1} attempts")
+        calls = await self._calls(row)
+        if isinstance(calls, Outcome):
+            return calls
+        wait = self._sender.limiter.chat_wait(row.chat_id)
+        if wait > self._config.defer_over:
+            # Do not sit on a claimed row (and its lease) while a chat or the bot is cooling down.
+            retry_at = now() + timedelta(seconds=wait)
+            return _outcome(row, Status.DEFER, "waiting for flood limit", retry_at=retry_at)
+        skip = int((row.payload or {}).get(PROGRESS_KEY, 0))
+        result = await self._sender.send(row.chat_id, calls, skip)
+        return self._judge(row, result, skip)
+
+    async def _calls(self, row: Delivery) -> list[Call] | Outcome:
+        renderer = self._renderers.get(row.kind)
+        if renderer is None:
+            return _outcome(row, Status.FAILED, f"no renderer for kind {row.kind!r}")
+        try:
+            # A session for reads only, closed before any HTTP call.
+            async with self._sessionmaker() as session:
+                message: OutgoingMessage | None = await renderer(session, row)
+            if message is None:
+                return _outcome(row, Status.DROPPED, "no longer meaningful")
+            calls = plan_calls(message)
+        except DropDelivery as exc:
+            return _outcome(row, Status.DROPPED, exc.reason)
+        except Exception as exc:
+            log.exception("rendering delivery %s (%s) failed", row.id, row.kind)
+            return _outcome(row, Status.FAILED, f"render error: {exc!r}"[:500])
+        if not calls:
+            return _outcome(row, Status.DROPPED, "rendered empty")
+        return calls
+
+    def _judge(self, row: Delivery, result: SendResult, skip: int) -> Outcome:
+        failure = result.failure
+        if failure is None:
+            moved = result.migrated_to
+            return _outcome(row, Status.SENT, f"migrated to {moved}" if moved else None, result)
+        outcome = _outcome(row, Status.FAILED, failure.reason, result)
+        if result.parts_sent > skip:
+            outcome.payload = {**(row.payload or {}), PROGRESS_KEY: result.parts_sent}
+        if failure.verdict is Verdict.FLOOD:
+            outcome.status = Status.DEFER
+            outcome.retry_at = now() + timedelta(seconds=failure.retry_after)
+        elif failure.verdict is Verdict.UNREACHABLE:
+            outcome.status = Status.UNREACHABLE
+        elif failure.verdict is Verdict.TRANSIENT and row.attempts < self._config.max_attempts:
+            outcome.status = Status.RETRY
+            outcome.retry_at = now() + timedelta(seconds=self._backoff(row.attempts))
+        elif failure.verdict is Verdict.TRANSIENT:
+            outcome.reason = f"{failure.reason} (after {row.attempts} attempts)"
+        return outcome
+
+    def _backoff(self, attempts: int) -> float:
+        delay = min(self._config.backoff_cap, self._config.backoff_base * 2 ** (attempts - 1))
+        return delay * random.uniform(0.5, 1.0)  # jitter: retries of one outage spread out
+
+
+def _outcome(
+    row: Delivery,
+    status: Status,
+    reason: str | None,
+    result: SendResult | None = None,
+    retry_at: datetime | None = None,
+) -> Outcome:
+    outcome = Outcome(row.id, row.chat_id, status, reason, retry_at=retry_at, at=now())
+    if result is not None:
+        outcome.parts_sent = result.parts_sent
+        outcome.migrated_to = result.migrated_to
+    return outcome

@@ -1,0 +1,256 @@
+"""DeliveryEngine: a claimer feeding N send tasks; the outbox table is the only truth."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot
+
+from bot.db import transaction
+from bot.delivery.claim import claim_due, reclaim_expired, release
+from bot.delivery.config import EngineConfig, make_bot
+from bot.delivery.limits import Limiter
+from bot.delivery.lock import acquire_sender_lock, release_sender_lock
+from bot.delivery.process import RowProcessor
+from bot.delivery.record import Recorder
+from bot.delivery.render import RENDERERS, Renderer
+from bot.delivery.sender import Sender
+from bot.delivery.stats import Counters, backlog
+from bot.models import Delivery
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryEngine:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        token: str,
+        api_url: str = "https://api.telegram.org",
+        config: EngineConfig | None = None,
+        renderers: Mapping[str, Renderer] | None = None,
+        instance_id: str | None = None,
+        bot: Bot | None = None,
+    ) -> None:
+        self.config = config or EngineConfig()
+        self.instance = instance_id or _instance_name()
+        self.counters = Counters()
+        self.limiter = Limiter(
+            self.config.rate,
+            private_interval=self.config.private_interval,
+            group_interval=self.config.group_interval,
+        )
+        self.bot = bot or make_bot(token, api_url, self.config)
+        sender = Sender(self.bot, self.limiter, self.counters)
+        # The live registry by default, so renderers registered after construction still count.
+        self._processor = RowProcessor(sessionmaker, sender, renderers or RENDERERS, self.config)
+        self._recorder = Recorder(sessionmaker, self.instance, self.counters.written)
+        self._sessionmaker = sessionmaker
+        self._sqlite = sessionmaker.kw["bind"].dialect.name == "sqlite"
+        self._queue: asyncio.Queue[Delivery | None] = asyncio.Queue(self.config.queue_size)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._claimer: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._inflight = 0
+        self._abandoned: list[int] = []
+        self._next_lock_check = self._next_reclaim = 0.0
+        self._refusal_logged = False
+        self.is_sender = False
+
+    @classmethod
+    def from_settings(
+        cls, settings: Any, sessionmaker: async_sessionmaker[AsyncSession], **kwargs: Any
+    ) -> DeliveryEngine:
+        config = kwargs.pop("config", None) or EngineConfig(rate=settings.BROADCAST_RATE)
+        return cls(
+            sessionmaker,
+            token=settings.token,
+            api_url=settings.TELEGRAM_API_URL,
+            config=config,
+            **kwargs,
+        )
+
+    def wake(self) -> None:
+        """Claim now instead of at the next poll (call after committing new rows)."""
+        self._wake.set()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.bot.initialize()
+        self._stopping = False
+        await self._housekeeping()
+        self._claimer = asyncio.create_task(self._claim_loop(), name="delivery-claimer")
+        self._tasks = [
+            asyncio.create_task(self._send_loop(), name=f"delivery-sender-{n}")
+            for n in range(self.config.concurrency)
+        ]
+
+    async def stop(self, graceful: bool = True, grace: float = 15.0) -> None:
+        """Stop claiming; finish in-flight sends (graceful) and hand unsent rows back."""
+        self._stopping = True
+        self._wake.set()
+        if self._claimer:
+            self._claimer.cancel()
+            await asyncio.gather(self._claimer, return_exceptions=True)
+        unsent = self._take_queued()
+        late = set(self._tasks)
+        if graceful and self._tasks:
+            for _ in self._tasks:
+                self._queue.put_nowait(None)
+            _done, late = await asyncio.wait(self._tasks, timeout=grace)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks, self._claimer = [], None
+        await self._hand_back(unsent + self._abandoned)
+        await self.bot.shutdown()
+
+    def _take_queued(self) -> list[int]:
+        ids = []
+        while not self._queue.empty():
+            row = self._queue.get_nowait()
+            self._queue.task_done()
+            if row is not None:
+                ids.append(row.id)
+        return ids
+
+    async def _hand_back(self, ids: list[int]) -> None:
+        async with transaction(self._sessionmaker) as session:
+            await release(session, ids, self.instance)
+            if self._sqlite and self.is_sender:
+                await release_sender_lock(session, self.instance)
+        self._abandoned, self.is_sender = [], False
+
+    # -- claiming -------------------------------------------------------------------------------
+    async def _claim_loop(self) -> None:
+        while not self._stopping:
+            try:
+                busy = await self._claim_step()
+            except Exception:
+                log.exception("claiming deliveries failed; retrying")
+                busy = False
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.config.idle_poll)
+                self._wake.clear()
+
+    async def _claim_step(self) -> bool:
+        await self._housekeeping()
+        if not self.is_sender:
+            return False
+        paused = self.limiter.paused_for()
+        if paused > 0:  # a global 429: claiming more would only age leases
+            await asyncio.sleep(paused)
+            return True
+        free = self._queue.maxsize - self._queue.qsize()
+        if free < min(self.config.claim_batch, self._queue.maxsize) // 2:
+            await asyncio.sleep(min(0.05, 1 / self.config.rate))
+            return True
+        rows = await self._claim(min(free, self.config.claim_batch))
+        for row in rows:
+            self._queue.put_nowait(row)
+        return bool(rows)
+
+    async def _claim(self, limit: int) -> list[Delivery]:
+        async with transaction(self._sessionmaker) as session:
+            rows = await claim_due(
+                session, instance=self.instance, limit=limit, lease=self.config.lease
+            )
+        self.counters.claimed += len(rows)
+        return rows
+
+    async def _housekeeping(self) -> None:
+        """Heartbeat the SQLite sender lock and put dead workers' rows back, now and then."""
+        moment = time.monotonic()
+        if moment >= self._next_lock_check:
+            self._next_lock_check = moment + self.config.lock_ttl.total_seconds() / 3
+            await self._check_lock()
+        if self.is_sender and moment >= self._next_reclaim:
+            self._next_reclaim = moment + min(self.config.lease.total_seconds() / 4, 30.0)
+            async with transaction(self._sessionmaker) as session:
+                if reclaimed := await reclaim_expired(session):
+                    log.warning("reclaimed %d deliveries whose lease expired", reclaimed)
+
+    async def _check_lock(self) -> None:
+        if not self._sqlite:
+            self.is_sender = True
+            return
+        async with transaction(self._sessionmaker) as session:
+            holder = await acquire_sender_lock(session, self.instance, self.config.lock_ttl)
+        was, self.is_sender = self.is_sender, holder is None
+        if not self.is_sender and (was or not self._refusal_logged):
+            log.warning(
+                "delivery sender %s standing by: SQLite allows one sender per database "
+                "and %s holds the lock",
+                self.instance,
+                holder,
+            )
+            self._refusal_logged = True
+        elif self.is_sender and self._refusal_logged and not was:
+            log.info("delivery sender %s took over the SQLite sender lock", self.instance)
+
+    # -- sending --------------------------------------------------------------------------------
+    async def _send_loop(self) -> None:
+        while (row := await self._queue.get()) is not None:
+            self._inflight += 1
+            try:
+                await self._recorder.record(await self._processor.process(row))
+            except asyncio.CancelledError:
+                self._abandoned.append(row.id)
+                raise
+            except Exception:
+                # The row stays `sending`; its lease brings it back. Never kill the sender.
+                log.exception("delivery %s could not be processed", row.id)
+            finally:
+                self._inflight -= 1
+                self._queue.task_done()
+
+    async def run_once(self) -> int:
+        """Claim one batch and send all of it (tests and one-shot tools, without start())."""
+        await self.bot.initialize()
+        await self._housekeeping()
+        if not self.is_sender:
+            return 0
+        rows = await self._claim(self.config.claim_batch)
+        gate = asyncio.Semaphore(self.config.concurrency)
+
+        async def one(row: Delivery) -> None:
+            async with gate:
+                await self._recorder.record(await self._processor.process(row))
+
+        await asyncio.gather(*(one(row) for row in rows))
+        return len(rows)
+
+    async def drain(self, timeout: float = 30.0) -> bool:  # noqa: ASYNC109 - a deadline, not I/O
+        """Send until nothing due is left (started or not); False if `timeout` ran out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self._tasks:
+                await self.run_once()
+            elif self._queue.qsize() == 0 and self._inflight == 0:
+                self.wake()
+            if await self._idle():
+                return True
+            await asyncio.sleep(0.02 if self._tasks else 0)
+        return False
+
+    async def _idle(self) -> bool:
+        if self._queue.qsize() or self._inflight:
+            return False
+        async with self._sessionmaker() as session:
+            return await backlog(session) == 0
+
+
+def _instance_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

@@ -1,0 +1,78 @@
+"""Themes: the five of them, their upcoming webinars and contacts, and who follows them."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, exists, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import now
+from bot.models import Contact, Theme, Webinar, contact_themes, member_themes, webinar_themes
+
+# There are five; the cap only guards the message size if moderators ever add many more.
+MAX_THEMES = 30
+
+
+async def list_themes(session: AsyncSession) -> list[Theme]:
+    query = select(Theme).order_by(Theme.position, Theme.id).limit(MAX_THEMES)
+    return list(await session.scalars(query))
+
+
+async def get_theme(session: AsyncSession, theme_id: int) -> Theme | None:
+    return await session.get(Theme, theme_id)
+
+
+async def theme_by_slug(session: AsyncSession, slug: str) -> Theme | None:
+    return await session.scalar(select(Theme).where(Theme.slug == slug[:64]))
+
+
+async def theme_webinars(session: AsyncSession, theme_id: int, limit: int = 8) -> list[Webinar]:
+    """The theme's upcoming sessions, soonest first."""
+    query = (
+        select(Webinar)
+        .join(webinar_themes, webinar_themes.c.webinar_id == Webinar.id)
+        .where(webinar_themes.c.theme_id == theme_id, Webinar.starts_at >= now())
+        .order_by(Webinar.starts_at, Webinar.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+async def theme_contacts(session: AsyncSession, theme_id: int, limit: int = 30) -> list[Contact]:
+    query = (
+        select(Contact)
+        .join(contact_themes, contact_themes.c.contact_id == Contact.id)
+        .where(contact_themes.c.theme_id == theme_id)
+        .order_by(Contact.position, Contact.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+async def followed_ids(session: AsyncSession, member_id: int) -> set[int]:
+    query = select(member_themes.c.theme_id).where(member_themes.c.member_id == member_id)
+    return set(await session.scalars(query))
+
+
+async def is_following(session: AsyncSession, member_id: int, theme_id: int) -> bool:
+    row = member_themes.c
+    query = select(exists().where(row.member_id == member_id, row.theme_id == theme_id))
+    return bool(await session.scalar(query))
+
+
+async def toggle_follow(session: AsyncSession, member_id: int, theme_id: int) -> bool:
+    """Follow or unfollow; return whether the member now follows the theme."""
+    row = member_themes.c
+    if await is_following(session, member_id, theme_id):
+        await session.execute(
+            delete(member_themes).where(row.member_id == member_id, row.theme_id == theme_id)
+        )
+        return False
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                insert(member_themes).values(member_id=member_id, theme_id=theme_id)
+            )
+    except IntegrityError:
+        pass  # a double tap already added it
+    return True
