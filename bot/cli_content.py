@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -48,7 +48,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return _run(_export(_settings(), args.file))
 
 
-def _run(work: Any) -> int:
+def _run(work: Coroutine[Any, Any, None]) -> int:
     # Operators get one line per problem and exit status 1, never a traceback.
     try:
         asyncio.run(work)

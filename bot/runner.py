@@ -4,43 +4,82 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from telegram import Update
-from telegram.ext import Application
+from sqlalchemy import make_url, text
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import build_application
 from bot.logging_setup import setup_logging
 from bot.migrate import upgrade
 from bot.runtime import Runtime
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+# pg_advisory_lock key ("hrmd"): instances starting together migrate and seed one at a time.
+STARTUP_LOCK = 0x68726D64
+
+
+@asynccontextmanager
+async def startup_lock(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Serialise start-up work across instances sharing one PostgreSQL database.
+
+    Two instances upgrading at once would both try CREATE TABLE; the second one waits here and
+    then finds the schema at head. SQLite has a single writer and one sender anyway.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    async with engine.connect() as connection:
+        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+        try:
+            yield
+        finally:
+            await connection.execute(
+                text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK}
+            )
 
 
 async def prepare_database(runtime: Runtime) -> None:
     """Apply pending migrations and load the shipped seed content on first run."""
-    await asyncio.to_thread(upgrade, runtime.settings.DATABASE_URL)
     from bot.content import load_seed
 
-    await load_seed(runtime.sessionmaker, runtime.settings.zone)
+    async with startup_lock(runtime.engine):
+        await asyncio.to_thread(upgrade, runtime.settings.DATABASE_URL)
+        await load_seed(runtime.sessionmaker, runtime.settings.zone)
 
 
-def _secrets(settings: Settings) -> list[str]:
+def secrets_of(settings: Settings) -> list[str]:
+    """What must never appear in a log line: the token, the webhook secret, the DB password."""
     secret = settings.WEBHOOK_SECRET.get_secret_value() if settings.WEBHOOK_SECRET else ""
-    return [settings.token, secret]
+    try:
+        password = str(make_url(settings.DATABASE_URL).password or "")
+    except ArgumentError:
+        password = ""
+    # A short password would scrub ordinary words ("postgres") out of every line.
+    return [settings.token, secret, password if len(password) >= 8 else ""]
+
+
+async def main(settings: Settings) -> int:
+    # One event loop for everything: asyncpg connections belong to the loop that opened them.
+    from bot.app import build_application
+    from bot.lifecycle import serve
+
+    runtime = Runtime.create(settings)
+    try:
+        await prepare_database(runtime)
+        app = build_application(runtime)
+        log.info("starting in %s mode", "webhook" if settings.WEBHOOK_URL else "polling")
+        return await serve(app, runtime)
+    except Exception:
+        log.exception("the bot stopped on an error")
+        return 1
+    finally:
+        await runtime.close()
 
 
 def run(settings: Settings) -> int:
-    setup_logging(settings.LOG_LEVEL, settings.LOG_FORMAT, _secrets(settings))
-    runtime = Runtime.create(settings)
-    asyncio.run(prepare_database(runtime))
-    app: Application[Any, Any, Any, Any, Any, Any] = build_application(runtime)
-    log.info("starting in %s mode", "webhook" if settings.WEBHOOK_URL else "polling")
-    if settings.WEBHOOK_URL:
-        from bot.webserver import run_webhook
-
-        return run_webhook(app, runtime)
-    app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
-    asyncio.run(runtime.close())
-    return 0
+    setup_logging(settings.LOG_LEVEL, settings.LOG_FORMAT, secrets_of(settings))
+    return asyncio.run(main(settings))

@@ -14,6 +14,9 @@ from bot.i18n import ngettext
 
 # en_GB writes "3 December 2026, 14:00" as the programme does; en_US would say "December 3".
 BABEL_LOCALES = {"uk": "uk_UA", "en": "en_GB"}
+# CLDR puts narrow no-break spaces in dates ("2026\u202fр."); some older phone fonts draw them
+# as boxes, so members get plain spaces.
+_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
 
 
 def babel_locale(language: str) -> str:
@@ -71,6 +74,10 @@ def zone_city(zone: ZoneInfo | str, language: str) -> str:
     return str(get_timezone_location(zone, locale=locale, return_city=True))
 
 
+def _date(moment: datetime, pattern: str, language: str) -> str:
+    return format_date(moment, pattern, locale=babel_locale(language)).translate(_SPACES)
+
+
 def _clock(moment: datetime, language: str) -> str:
     return format_time(moment, "HH:mm", locale=babel_locale(language))
 
@@ -80,17 +87,15 @@ def format_when(
 ) -> str:
     """`3 грудня 2026 р., 14:00 (Київ)`; plus the organiser's clock when the zones differ."""
     local = dt_utc.astimezone(zone)
-    locale = babel_locale(language)
-    text = f"{format_date(local, 'long', locale=locale)}, {_clock(local, language)}"
+    text = f"{_date(local, 'long', language)}, {_clock(local, language)}"
     text += f" ({zone_city(zone, language)})"
     if organiser_zone is not None and organiser_zone.key != zone.key:
         there = dt_utc.astimezone(organiser_zone)
         if there.utcoffset() != local.utcoffset():
             # Name the day too when the organiser's date differs (late evening sessions).
-            day = (
-                "" if there.date() == local.date() else format_date(there, "d MMM", locale=locale)
-            )
-            clock = f"{day} {_clock(there, language)}".strip()
+            same_day = there.date() == local.date()
+            day = "" if same_day else _date(there, "d MMM", language) + " "
+            clock = day + _clock(there, language)
             text += f" · {clock} {zone_city(organiser_zone, language)}"
     return text
 
@@ -98,12 +103,12 @@ def format_when(
 def format_short(dt_utc: datetime, zone: ZoneInfo, language: str) -> str:
     """A compact `чт 3 груд., 14:00` for list lines."""
     local = dt_utc.astimezone(zone)
-    day = format_date(local, "EEE d MMM", locale=babel_locale(language))
+    day = _date(local, "EEE d MMM", language)
     return f"{day}, {_clock(local, language)}"
 
 
 def format_day(dt_utc: datetime, zone: ZoneInfo, language: str) -> str:
-    return format_date(dt_utc.astimezone(zone), "long", locale=babel_locale(language))
+    return _date(dt_utc.astimezone(zone), "long", language)
 
 
 def format_duration(minutes: int) -> str:

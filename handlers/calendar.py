@@ -1,4 +1,4 @@
-""""Add to calendar": send the webinar as an .ics file in the member's language."""
+""" "Add to calendar": send the webinar as an .ics file in the member's language."""
 
 from __future__ import annotations
 

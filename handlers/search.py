@@ -1,7 +1,35 @@
-"""Handlers for search (to be filled in)."""
+"""/search: webinars, themes, contacts and news matching all the words, in either language."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler
+from telegram import Update
+from telegram.ext import CommandHandler, filters
 
-HANDLERS: list[BaseHandler] = []  # type: ignore[type-arg]
+from bot.context import BotContext
+from bot.i18n import _
+from bot.render.search import results
+from bot.services.search import search
+from handlers.respond import language, member_zone, send
+
+
+async def run_search(update: Update, context: BotContext, query: str) -> None:
+    """Search and reply with the results (also used for free text by handlers.fallback)."""
+    async with context.session() as session:
+        hits = await search(session, query)
+    await send(update, context, *results(query, hits, language(), member_zone(context)))
+
+
+async def search_command(update: Update, context: BotContext) -> None:
+    """/search <words>; without words, ask what to look for."""
+    query = " ".join(context.args or [])
+    if not query.strip():
+        text = _(
+            "What are you looking for? Send /search with some words, for example "
+            "/search energy, or simply type the words as a message."
+        )
+        await send(update, context, text)
+        return
+    await run_search(update, context, query)
+
+
+HANDLERS = [CommandHandler("search", search_command, filters=filters.ChatType.PRIVATE)]

@@ -41,7 +41,8 @@ async def open_settings(update: Update, context: BotContext) -> None:
 
 async def open_language(update: Update, context: BotContext) -> None:
     """/language: the language choice straight away."""
-    await send(update, context, _("Choose your language:"), screens.language_keyboard(_current(context)))
+    keyboard = screens.language_keyboard(_current(context))
+    await send(update, context, _("Choose your language:"), keyboard)
 
 
 def _current(context: BotContext) -> str:
@@ -53,27 +54,30 @@ async def home(update: Update, context: BotContext) -> None:
     await show(update, context, *await _home(context))
 
 
+def _screen(kind: str, member: Member, context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+    offsets = context.settings.REMINDER_OFFSETS
+    if kind == "lang":
+        return _("Choose your language:"), screens.language_keyboard(member.language)
+    if kind == "tz":
+        return _zone_prompt(), screens.zone_keyboard(_zone(member, context), member.language)
+    if kind == "rem":
+        chosen = service.chosen_offsets(member, offsets)
+        text = _("Which reminders would you like before the sessions you chose?")
+        return text, screens.reminders_keyboard(member.reminders_on, offsets, chosen)
+    if kind == "dig":
+        text = _("How often should I send the digest of new sessions and news?")
+        return text, screens.digest_keyboard(member.digest)
+    text = _("Quiet hours: I hold digests and announcements back at night. Reminders still come.")
+    return text, screens.quiet_keyboard(screens.quiet_key(member))
+
+
 async def submenu(update: Update, context: BotContext) -> None:
     """Open one choice's keyboard in place."""
     assert context.match is not None
     async with context.session() as session:
         member = await service.load(session, member_id(context))
     assert member is not None
-    offsets = context.settings.REMINDER_OFFSETS
-    screen = {
-        "lang": lambda: (_("Choose your language:"), screens.language_keyboard(member.language)),
-        "tz": lambda: (_zone_prompt(), screens.zone_keyboard(_zone(member, context), member.language)),
-        "rem": lambda: (
-            _("Which reminders would you like before each session you chose?"),
-            screens.reminders_keyboard(member.reminders_on, offsets, service.chosen_offsets(member, offsets)),
-        ),
-        "dig": lambda: (_("How often should I send the digest of new sessions and news?"), screens.digest_keyboard(member.digest)),
-        "quiet": lambda: (
-            _("Quiet hours: I hold digests and announcements during this time (reminders still come)."),
-            screens.quiet_keyboard(screens.quiet_key(member)),
-        ),
-    }[context.match.group(1)]
-    await show(update, context, *screen())
+    await show(update, context, *_screen(context.match.group(1), member, context))
 
 
 def _zone_prompt() -> str:
@@ -94,28 +98,35 @@ async def _change(update: Update, context: BotContext, change: Callable[[Member]
 
 
 async def choose(update: Update, context: BotContext) -> None:
-    """Apply the pressed choice: s:lang:uk, s:tz:2, s:dig:daily, s:quiet:22, s:off:1h, s:rem:toggle."""
+    """Apply the pressed choice: s:lang:uk, s:tz:2, s:dig:daily, s:quiet:22, s:off:1h."""
     assert context.match is not None
     kind, value = context.match.group(1), context.match.group(2)
     offsets = context.settings.REMINDER_OFFSETS
     changes: dict[str, Callable[[Member], bool]] = {
         "lang": lambda m: service.set_language(m, value),
-        "tz": lambda m: value.isdigit()
-        and int(value) < len(screens.COMMON_ZONES)
-        and service.set_time_zone(m, screens.COMMON_ZONES[int(value)]),
+        "tz": lambda m: service.set_time_zone(m, _common_zone(value)),
         "dig": lambda m: service.set_digest(m, value),
         "quiet": lambda m: service.set_quiet(m, value),
         "off": lambda m: service.toggle_offset(m, value, offsets),
-        "rem": lambda m: value == "toggle" and service.set_reminders(m, not m.reminders_on) is None,
+        "rem": lambda m: value == "toggle" and service.toggle_reminders(m),
     }
     await _change(update, context, changes[kind])
+
+
+def _common_zone(index: str) -> str:
+    """The zone behind button number `index`; "" (which no zone matches) for a forged one."""
+    number = int(index) if index.isdigit() else len(screens.COMMON_ZONES)
+    return screens.COMMON_ZONES[number] if number < len(screens.COMMON_ZONES) else ""
 
 
 async def ask_zone(update: Update, context: BotContext) -> None:
     """Let the member type a zone name; the next free text is read by `receive_zone`."""
     assert context.user_data is not None
     context.user_data[AWAITING] = "tz"
-    text = _("Type your time zone as Region/City, for example Europe/Kyiv, America/Toronto or just Kyiv.")
+    text = _(
+        "Type your time zone as Region/City, for example Europe/Kyiv or America/Toronto, "
+        "or just a city such as Kyiv."
+    )
     await show(update, context, text, None)
 
 
@@ -127,9 +138,13 @@ async def receive_zone(update: Update, context: BotContext, text: str) -> None:
         member = await service.load(session, member_id(context))
         ok = member is not None and service.set_time_zone(member, text)
     if not ok:
-        error = _("I don't know the time zone “{zone}”. Please type a name like Europe/Kyiv, or choose one below.")
-        keyboard = screens.zone_keyboard(_zone(context.member, context), _current(context))  # type: ignore[arg-type]
-        await send(update, context, error.format(zone=esc(text[:64])), keyboard)
+        error = _(
+            "I don't know the time zone “{zone}”. Nothing was changed. Please type a name like "
+            "Europe/Kyiv, or choose one below."
+        ).format(zone=esc(text[:64]))
+        current = context.member.time_zone if context.member else None
+        keyboard = screens.zone_keyboard(current or context.settings.TIMEZONE, _current(context))
+        await send(update, context, error, keyboard)
         return
     await send(update, context, *await _home(context))
 

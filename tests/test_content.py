@@ -89,9 +89,11 @@ async def _export(sessionmaker: Maker) -> dict[str, Any]:
         return await export_content(session, KYIV)
 
 
-def _errors(data: Any, known_themes: tuple[str, ...] = ()) -> list[str]:
+def _errors(
+    data: Any, known_themes: tuple[str, ...] = (), tz: ZoneInfo | None = None
+) -> list[str]:
     with pytest.raises(ContentError) as caught:
-        validate(data, known_themes)
+        validate(data, known_themes, tz)
     return caught.value.errors
 
 
@@ -220,6 +222,13 @@ async def test_bad_file_lists_every_error_and_imports_nothing(sessionmaker: Make
     with pytest.raises(ContentError):
         await _import(sessionmaker, bad)
     assert await _export(sessionmaker) == before
+
+
+def test_time_skipped_by_the_spring_clock_change_is_an_error() -> None:
+    data = {"webinars": [{"slug": "w", "title": "W", "starts_at": "2027-03-28T03:30"}]}
+    assert _errors(data, tz=KYIV) == [
+        'webinars[0] (slug "w"): starts_at: 2027-03-28 03:30 does not exist in Europe/Kyiv'
+    ]
 
 
 def test_yaml_syntax_error_names_line_and_column() -> None:

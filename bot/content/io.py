@@ -68,7 +68,7 @@ async def import_content(
     """Check everything first (raising ContentError), then upsert in the caller's transaction."""
     raw = read_content(data) if isinstance(data, str | os.PathLike) else data
     themes = {theme.slug: theme for theme in await session.scalars(select(Theme))}
-    entries = validate(raw, known_themes=themes.keys())
+    entries = validate(raw, known_themes=themes.keys(), tz=tz)
     report = ImportReport()
     for kind, batch in entries.items():
         model = MODELS[kind]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -69,7 +70,9 @@ def read_content(path: str | os.PathLike[str]) -> object:
     return load_yaml(text, str(path))
 
 
-def validate(data: object, known_themes: Collection[str] = ()) -> dict[str, list[Entry]]:
+def validate(
+    data: object, known_themes: Collection[str] = (), tz: tzinfo | None = None
+) -> dict[str, list[Entry]]:
     """Every entry checked; raise ContentError listing all problems, or return the entries."""
     errors: list[str] = []
     sections = _sections(data, errors)
@@ -81,7 +84,7 @@ def validate(data: object, known_themes: Collection[str] = ()) -> dict[str, list
         first: dict[str, int] = {}
         entries[kind] = []
         for index, raw in enumerate(raws):
-            entry, problems = _check(kind, index, raw, first, themes)
+            entry, problems = _check(kind, index, raw, first, themes, tz)
             errors.extend(problems)
             if entry is not None:
                 entries[kind].append(entry)
@@ -112,26 +115,43 @@ def _sections(data: object, errors: list[str]) -> dict[str, list[object]]:
 
 
 def _check(
-    kind: str, index: int, raw: object, first: dict[str, int], themes: Collection[str]
+    kind: str,
+    index: int,
+    raw: object,
+    first: dict[str, int],
+    themes: Collection[str],
+    tz: tzinfo | None,
 ) -> tuple[Entry | None, list[str]]:
     schema = KINDS[kind]
     key = _key(raw, schema.KEY)
     label = f'{kind}[{index}] ({schema.KEY} "{key}")' if key is not None else f"{kind}[{index}]"
-    problems: list[str] = []
-    entry = None
-    try:
-        entry = schema.model_validate(raw)
-    except ValidationError as exc:
-        problems.extend(f"{label}: {_describe(error)}" for error in exc.errors())
+    entry, problems = _parse(schema, raw, tz)
     if key is not None and key in first:
-        problems.append(f"{label}: {schema.KEY}: duplicate of {kind}[{first[key]}]")
+        problems.append(f"{schema.KEY}: duplicate of {kind}[{first[key]}]")
     elif key is not None:
         first[key] = index
     refs = raw.get("themes") if isinstance(raw, Mapping) and kind != "themes" else None
     for position, slug in enumerate(refs if isinstance(refs, list) else []):
         if isinstance(slug, str) and slug not in themes:
-            problems.append(f'{label}: themes[{position}]: unknown theme "{slug}"')
-    return (entry if not problems else None), problems
+            problems.append(f'themes[{position}]: unknown theme "{slug}"')
+    return (None if problems else entry), [f"{label}: {problem}" for problem in problems]
+
+
+def _parse(schema: type[Entry], raw: object, tz: tzinfo | None) -> tuple[Entry | None, list[str]]:
+    try:
+        entry = schema.model_validate(raw)
+    except ValidationError as exc:
+        return None, [_describe(error) for error in exc.errors()]
+    problems = []
+    for name in type(entry).model_fields:
+        value = getattr(entry, name)
+        if tz is not None and isinstance(value, datetime) and value.tzinfo is None:
+            # A wall time skipped when the clocks move forward does not exist; a round trip
+            # through UTC reveals it. A repeated autumn hour means its first occurrence.
+            back = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+            if back != value:
+                problems.append(f"{name}: {value:%Y-%m-%d %H:%M} does not exist in {tz}")
+    return entry, problems
 
 
 def _key(raw: object, name: str) -> str | None:

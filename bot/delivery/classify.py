@@ -34,6 +34,18 @@ class Failure:
     new_chat_id: int | None = None
 
 
+def quiet_retry_after_warning() -> None:
+    """Silence PTB 22's deprecation warning about RetryAfter.retry_after becoming a timedelta.
+
+    PTB emits it when the exception is *built*, inside its request code, for every 429 - so a
+    broadcast would log it thousands of times, and under `-W error` a 429 would turn into a
+    warning exception. Targeted by message, so every other deprecation still shows.
+    """
+    warnings.filterwarnings(
+        "ignore", message=r".*attribute `retry_after` will be", category=PTBDeprecationWarning
+    )
+
+
 def retry_after_seconds(exc: RetryAfter) -> float:
     # PTB 22 warns on reading retry_after as int unless PTB_TIMEDELTA is set; read either shape.
     with warnings.catch_warnings():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from bot.models import Delivery
 
 log = logging.getLogger(__name__)
 PROGRESS_KEY = "_parts_sent"
+UNREACHABLE_MEMORY = 600.0  # seconds
 
 
 class RowProcessor:
@@ -34,6 +36,7 @@ class RowProcessor:
         self._sender = sender
         self._renderers = renderers
         self._config = config
+        self._unreachable: dict[int, float] = {}
 
     async def process(self, row: Delivery) -> Outcome:
         if row.attempts > self._config.max_attempts:
@@ -47,9 +50,24 @@ class RowProcessor:
             # Do not sit on a claimed row (and its lease) while a chat or the bot is cooling down.
             retry_at = now() + timedelta(seconds=wait)
             return _outcome(row, Status.DEFER, "waiting for flood limit", retry_at=retry_at)
+        if self._recently_unreachable(row.chat_id):
+            return _outcome(row, Status.UNREACHABLE, "chat unreachable (an earlier 403)")
         skip = int((row.payload or {}).get(PROGRESS_KEY, 0))
         result = await self._sender.send(row.chat_id, calls, skip)
+        if result.failure and result.failure.verdict is Verdict.UNREACHABLE:
+            self._unreachable[row.chat_id] = time.monotonic()
         return self._judge(row, result, skip)
+
+    def _recently_unreachable(self, chat_id: int) -> bool:
+        # Rows of the chat claimed in the same batch as the 403 are already in memory; the
+        # database update cannot reach them. Forget after a while: the member may come back.
+        blocked_at = self._unreachable.get(chat_id)
+        if blocked_at is None:
+            return False
+        if time.monotonic() - blocked_at < UNREACHABLE_MEMORY:
+            return True
+        del self._unreachable[chat_id]
+        return False
 
     async def _calls(self, row: Delivery) -> list[Call] | Outcome:
         renderer = self._renderers.get(row.kind)

@@ -67,6 +67,9 @@ class Sender:
         self.limiter = limiter
         self.counters = counters
         self.max_floods = max_floods
+        # Groups seen migrating: rows claimed before the migration was recorded (or waiting on
+        # the old id's spacing) go straight to the new id instead of earning another 400 each.
+        self.moved: dict[int, int] = {}
 
     async def send(self, chat_id: int, calls: list[Call], skip: int = 0) -> SendResult:
         """Send `calls[skip:]` in order; stop at the first failure the caller must decide on."""
@@ -77,6 +80,7 @@ class Sender:
             if failure and failure.verdict is Verdict.MIGRATED and result.migrated_to is None:
                 # The group became a supergroup: the same part goes to the new id exactly once.
                 target = result.migrated_to = failure.new_chat_id or target
+                self.moved[chat_id] = target
                 failure = await self._send_one(target, call)
             if failure:
                 result.failure = failure
@@ -91,9 +95,7 @@ class Sender:
         for _ in range(self.max_floods):
             await self.limiter.acquire(chat_id)
             try:
-                await getattr(self.bot, method)(
-                    chat_id=chat_id, parse_mode=ParseMode.HTML, **kwargs
-                )
+                await getattr(self.bot, method)(chat_id=self.moved.get(chat_id, chat_id), **kwargs)
             except Exception as exc:
                 failure = classify(exc)
             else:

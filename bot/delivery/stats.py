@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -35,9 +36,9 @@ async def batch_stats(session: AsyncSession, batch: str, top: int = 5) -> dict[s
     return stats
 
 
-async def backlog(session: AsyncSession) -> int:
-    """Rows due now that nobody has finished: pending and due, or being sent."""
-    due = (Delivery.status == "pending") & (Delivery.due_at <= now())
+async def backlog(session: AsyncSession, until: datetime | None = None) -> int:
+    """Rows due by `until` (default now) that nobody has finished: pending, or being sent."""
+    due = (Delivery.status == "pending") & (Delivery.due_at <= (until or now()))
     query = select(func.count()).where(or_(due, Delivery.status == "sending"))
     return int(await session.scalar(query) or 0)
 

@@ -10,13 +10,16 @@ import socket
 import time
 import uuid
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
+from bot.clock import now
 from bot.db import transaction
 from bot.delivery.claim import claim_due, reclaim_expired, release
+from bot.delivery.classify import quiet_retry_after_warning
 from bot.delivery.config import EngineConfig, make_bot
 from bot.delivery.limits import Limiter
 from bot.delivery.lock import acquire_sender_lock, release_sender_lock
@@ -43,6 +46,7 @@ class DeliveryEngine:
         bot: Bot | None = None,
     ) -> None:
         self.config = config or EngineConfig()
+        quiet_retry_after_warning()
         self.instance = instance_id or _instance_name()
         self.counters = Counters()
         self.limiter = Limiter(
@@ -233,23 +237,27 @@ class DeliveryEngine:
         return len(rows)
 
     async def drain(self, timeout: float = 30.0) -> bool:  # noqa: ASYNC109 - a deadline, not I/O
-        """Send until nothing due is left (started or not); False if `timeout` ran out."""
+        """Send until nothing due before the deadline is left (started or not).
+
+        Retries scheduled within `timeout` count as due; False if the deadline passed first.
+        """
         deadline = time.monotonic() + timeout
+        horizon = now() + timedelta(seconds=timeout)
         while time.monotonic() < deadline:
-            if not self._tasks:
-                await self.run_once()
-            elif self._queue.qsize() == 0 and self._inflight == 0:
+            if self._tasks:
                 self.wake()
-            if await self._idle():
+            elif not await self.run_once():
+                await asyncio.sleep(self.config.idle_poll)
+            if await self._idle(horizon):
                 return True
             await asyncio.sleep(0.02 if self._tasks else 0)
         return False
 
-    async def _idle(self) -> bool:
+    async def _idle(self, horizon: datetime) -> bool:
         if self._queue.qsize() or self._inflight:
             return False
         async with self._sessionmaker() as session:
-            return await backlog(session) == 0
+            return await backlog(session, horizon) == 0
 
 
 def _instance_name() -> str:

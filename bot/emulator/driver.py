@@ -1,6 +1,7 @@
 """Test/sandbox drivers that act as Telegram users in the emulator's event loop.
 
-``user = emu.user(user_id, first_name="Test", language_code="uk", username=None)`` (cached per id):
+``user = emu.user(user_id, first_name="Test", language_code="uk", username=None)`` (one per id; a
+later ``emu.user(user_id)`` returns it unchanged, given arguments update it):
 
 * ``await user.send(text)`` -> the Message dict (``bot_command`` entities for ``/cmd``,
   ``/cmd@bot``); ``await user.send_document(filename, data, mime="application/octet-stream",

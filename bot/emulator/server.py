@@ -37,6 +37,8 @@ from .params import Params, optional_chat_id, read_params
 from .state import ApiError, EmulatorState, RequestRecord
 from .updates import CONFIGURED, UpdateQueue
 
+_UNSET: Any = object()  # "argument not given" for emu.user(), where None means "remove"
+
 
 class Emulator(EmulatorState):
     def __init__(
@@ -95,14 +97,18 @@ class Emulator(EmulatorState):
         return f"{self.api_url}/file/bot"
 
     # -- Bot API ------------------------------------------------------------------------------
-    def _record(
-        self, t: float, method: str, chat_id: int | None, params: Params, status: int
-    ) -> None:
-        self.requests.append(RequestRecord(t, method, chat_id, params.plain(), status))
+    def _record(self, method: str, chat_id: int | None, params: Params) -> RequestRecord:
+        # Logged on arrival (status None while in flight) so waits see long polls as they start.
+        record = RequestRecord(time.monotonic(), method, chat_id, params.plain(), None)
+        self.requests.append(record)
+        self.notify()
+        return record
+
+    def _finish(self, record: RequestRecord, status: int) -> None:
+        record.status = status
         self.notify()
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
-        arrived = time.monotonic()
         if request.match_info["token"] != self.token:
             return _error(ApiError(401, "Unauthorized"))
         try:
@@ -112,25 +118,25 @@ class Emulator(EmulatorState):
         name = request.match_info["method"]
         chat_id = optional_chat_id(params.raw)
         entry = self._methods.get(name.lower())
+        record = self._record(entry[0] if entry else name, chat_id, params)
         if entry is None:
             self.unknown_methods.append(name)
-            self._record(arrived, name, chat_id, params, 404)
+            self._finish(record, 404)
             return _error(ApiError(404, "Not Found"))
         method, handler = entry
         fault = self.faults.transport_fault(method)
         if fault == ("drop", False):
-            self._record(arrived, method, chat_id, params, 0)
+            self._finish(record, 0)
             return _drop(request)
         if fault and fault[0] == "error":
-            status = int(fault[1])
-            self._record(arrived, method, chat_id, params, status)
-            return _error(ApiError(status, HTTPStatus(status).phrase))
+            self._finish(record, int(fault[1]))
+            return _error(ApiError(int(fault[1]), HTTPStatus(int(fault[1])).phrase))
         try:
             result = await self._call(method, handler, chat_id, params)
         except ApiError as exc:
-            self._record(arrived, method, chat_id, params, exc.status)
+            self._finish(record, exc.status)
             return _error(exc)
-        self._record(arrived, method, chat_id, params, 0 if fault else 200)
+        self._finish(record, 0 if fault else 200)
         if fault:  # ("drop", True): delivered, but the bot never hears so
             return _drop(request)
         delay = self.faults.slow_delay(method)
@@ -160,14 +166,26 @@ class Emulator(EmulatorState):
     def user(
         self,
         user_id: int,
-        first_name: str = "Test",
-        language_code: str | None = "uk",
-        username: str | None = None,
+        first_name: str = _UNSET,
+        language_code: str | None = _UNSET,
+        username: str | None = _UNSET,
     ) -> UserDriver:
-        """The driver for this user (one per id; later calls update the name and language)."""
-        user = self.ensure_user(
-            user_id, first_name=first_name, language_code=language_code, username=username
-        )
+        """The driver for this user, one per id.
+
+        The first call creates the user with first_name "Test", language_code "uk" and no username
+        unless given; later calls change only the arguments given (None removes the field), so
+        ``emu.user(1001)`` fetches a user without renaming them.
+        """
+        given = {"first_name": first_name, "language_code": language_code, "username": username}
+        given = {key: value for key, value in given.items() if value is not _UNSET}
+        if user_id not in self._users:
+            given = {"first_name": "Test", "language_code": "uk", **given}
+        user = self.ensure_user(user_id)
+        for key, value in given.items():
+            if value is None:
+                user.pop(key, None)
+            else:
+                user[key] = value
         if user_id not in self._users:
             self._users[user_id] = UserDriver(self, user)
         return self._users[user_id]
@@ -225,15 +243,21 @@ class Emulator(EmulatorState):
     ) -> list[RequestRecord]:
         """Wait until ``count`` requests of ``method`` (any case) arrived; return them all."""
 
-        def matching() -> list[RequestRecord]:
-            return [r for r in self.requests if r.method.lower() == method.lower()]
+        wanted, scanned = method.lower(), 0
+        seen: list[RequestRecord] = []
 
-        found = await self.wait_until(lambda: len(matching()) >= count, timeout)
-        if not found:
+        def enough() -> bool:
+            # Scan only new records: bulk benchmarks wait for thousands of sends.
+            nonlocal scanned
+            seen.extend(r for r in self.requests[scanned:] if r.method.lower() == wanted)
+            scanned = len(self.requests)
+            return len(seen) >= count
+
+        if not await self.wait_until(enough, timeout):
             raise AssertionError(
-                f"expected {count} {method} request(s) within {timeout}s, got {len(matching())}"
+                f"expected {count} {method} request(s) within {timeout}s, got {len(seen)}"
             )
-        return matching()
+        return seen
 
     async def wait_idle(
         self,

@@ -11,7 +11,8 @@ Public records (read them in tests):
 * ``Document`` — ``file_id``, ``filename``, ``data`` (bytes), ``mime``; unpacks as ``filename,
   data, mime = doc``.
 * ``RequestRecord`` — ``t`` (``time.monotonic()``), ``method`` (canonical case), ``chat_id``,
-  ``params``, ``status`` (HTTP status answered); ``emu.requests`` lists them in arrival order.
+  ``params``, ``status`` (HTTP status answered; None while in flight, 0 for a dropped connection);
+  ``emu.requests`` lists them in arrival order.
 * ``ChatState`` — ``emu.chats[chat_id]``: ``type`` (private/group/supergroup), ``title``,
   ``is_forum``, ``transcript`` (human-readable lines, used in driver timeout errors).
 """
@@ -109,7 +110,7 @@ class RequestRecord:
     method: str
     chat_id: int | None
     params: dict
-    status: int
+    status: int | None  # None while in flight; 0 when the connection was dropped
 
 
 @dataclass

@@ -24,6 +24,11 @@ def esc(text: object) -> str:
     return html.escape(str(text or ""), quote=False)
 
 
+def attr(text: object) -> str:
+    """Escape for an HTML attribute value such as href (quotes too)."""
+    return html.escape(str(text or ""), quote=True)
+
+
 def local(item: Any, field: str, language: str) -> str:
     """`item.<field>_<language>`, else the other language rather than nothing."""
     other = "en" if language == "uk" else "uk"

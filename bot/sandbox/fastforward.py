@@ -43,7 +43,9 @@ async def next_delivery(session: AsyncSession) -> datetime | None:
     )
 
 
-async def next_reminder(session: AsyncSession, settings: Settings, after: datetime) -> datetime | None:
+async def next_reminder(
+    session: AsyncSession, settings: Settings, after: datetime
+) -> datetime | None:
     """The earliest standard reminder moment (start minus an offset) still ahead."""
     starts = await session.scalars(
         select(Webinar.starts_at)

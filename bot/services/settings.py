@@ -39,8 +39,9 @@ def set_time_zone(member: Member, name: str) -> bool:
     return True
 
 
-def set_reminders(member: Member, on: bool) -> None:
-    member.reminders_on = on
+def toggle_reminders(member: Member) -> bool:
+    member.reminders_on = not member.reminders_on
+    return True
 
 
 def chosen_offsets(member: Member, available: list[timedelta]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import now
 from bot.db import transaction
-from bot.delivery import DeliveryEngine, EngineConfig, owe_many
+from bot.delivery import DeliveryEngine, EngineConfig, Renderer, owe_many
 from bot.emulator.server import Emulator
 from bot.models import Member
 
@@ -42,10 +42,16 @@ async def make_delivery_engine(
     made: list[DeliveryEngine] = []
 
     def factory(
-        maker: async_sessionmaker[AsyncSession] | None = None, **config: Any
+        maker: async_sessionmaker[AsyncSession] | None = None,
+        renderers: Mapping[str, Renderer] | None = None,
+        **config: Any,
     ) -> DeliveryEngine:
         engine = DeliveryEngine(
-            maker or sessionmaker, token=TOKEN, api_url=emu.api_url, config=replace(FAST, **config)
+            maker or sessionmaker,
+            token=TOKEN,
+            api_url=emu.api_url,
+            config=replace(FAST, **config),
+            renderers=renderers,
         )
         made.append(engine)
         return engine

@@ -129,7 +129,11 @@ async def test_answer_callback_query_once_and_only_for_real_ids(
 async def test_document_upload_is_kept_and_downloadable(emu: Emulator, tg: telegram.Bot) -> None:
     payload = "Порядок денний".encode()
     sent = await tg.send_document(
-        1001, io.BytesIO(payload), filename="agenda.txt", caption="<b>Agenda</b>", parse_mode="HTML"
+        1001,
+        io.BytesIO(payload),
+        filename="agenda.txt",
+        caption="<b>Agenda</b>",
+        parse_mode="HTML",
     )
     doc = emu.messages[1001][0].document
     assert (doc.filename, doc.data) == ("agenda.txt", payload)

@@ -1,4 +1,4 @@
-"""parse_html must accept what Telegram accepts, refuse what it refuses, and count like it counts."""
+"""parse_html accepts what Telegram accepts, refuses what it refuses, counts as it counts."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def test_plain_text_and_references_are_decoded() -> None:
         ('<span class="tg-spoiler">x</span>', {"type": "spoiler"}),
         ("<code>x</code>", {"type": "code"}),
         ("<pre>x</pre>", {"type": "pre"}),
-        ('<pre><code class="language-python">x</code></pre>', {"type": "pre", "language": "python"}),
+        ('<pre><code class="language-python">x</code></pre>',
+         {"type": "pre", "language": "python"}),
         ("<blockquote>x</blockquote>", {"type": "blockquote"}),
         ("<blockquote expandable>x</blockquote>", {"type": "expandable_blockquote"}),
         ('<a href="https://example.org/?a=1&amp;b=2">x</a>',

@@ -1,0 +1,204 @@
+"""Webinars end to end: lists, pages, cards, "Remind me", calendar files, stale buttons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from bot.clock import clock
+from bot.models import Rsvp
+from tests.factories import make_theme, make_webinar
+from tests.harness import BotHarness
+from tests.member.conftest import content, labels
+
+pytestmark = pytest.mark.no_seed
+NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+START = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)  # 14:00 Kyiv
+
+
+async def _one_webinar(bot: BotHarness, **fields: object) -> int:
+    clock.set(NOW)
+    async with content(bot) as session:
+        theme = await make_theme(session, title_uk="Зелене відновлення", title_en="Green recovery")
+        webinar = await make_webinar(
+            session,
+            starts_at=START,
+            themes=[theme],
+            slug="dr-2",
+            title_uk="Цифрова стійкість 2",
+            title_en="Digital Resilience 2",
+            **fields,
+        )
+        return webinar.id
+
+
+@pytest.mark.parametrize(
+    ("language", "when", "labels"),
+    [
+        ("uk", "3 грудня 2026 р., 14:00 (Київ)", ["▶️ Приєднатися", "📝 Зареєструватися"]),
+        ("en", "3 December 2026, 14:00 (Kyiv)", ["▶️ Join", "📝 Register"]),
+    ],
+)
+async def test_next_shows_the_card_in_the_members_language(
+    bot: BotHarness, language: str, when: str, labels: list[str]
+) -> None:
+    await _one_webinar(bot)
+    user = bot.user(2001, language_code=language)
+    await user.send("/next")
+    card = await user.wait_message()
+    assert when in card.text
+    assert ("Цифрова стійкість 2" if language == "uk" else "Digital Resilience 2") in card.text
+    assert ("1 година 30 хвилин" if language == "uk" else "1 hour 30 minutes") in card.text
+    assert ("Зелене відновлення" if language == "uk" else "Green recovery") in card.text
+    assert card.buttons[0] == labels
+
+
+@pytest.mark.bot_settings(TIMEZONE="Europe/Kyiv")
+async def test_card_shows_the_organisers_clock_for_members_elsewhere(bot: BotHarness) -> None:
+    await _one_webinar(bot)
+    user = bot.user(2002, language_code="en")
+    await user.send("/settings")
+    screen = await user.wait_message()
+    await user.press("🕒 Time zone")
+    await user.wait_edit(screen)
+    await user.press("▫️ Brussels")
+    await user.wait_edit(screen)
+    await user.send("/next")
+    card = await user.wait_message(contains="Digital")
+    assert "3 December 2026, 13:00 (Brussels) · 14:00 Kyiv" in card.text
+
+
+async def test_remind_me_toggles_and_is_stored(bot: BotHarness) -> None:
+    webinar_id = await _one_webinar(bot)
+    user = bot.user(2003, language_code="uk")
+    await user.send("/next")
+    card = await user.wait_message()
+    await user.press("🔔 Нагадати мені")
+    await user.wait_edit(card)
+    assert "🔕 Не нагадувати" in labels(card)
+    assert user.callback_answers[-1]["text"] == "🔔 Я нагадаю вам про цю подію."
+    async with content(bot) as session:
+        count = await session.scalar(select(func.count()).where(Rsvp.webinar_id == webinar_id))
+    assert count == 1
+    await user.press("🔕 Не нагадувати")
+    await user.wait_edit(card)
+    assert "🔔 Нагадати мені" in labels(card)
+    async with content(bot) as session:
+        assert await session.scalar(select(func.count()).select_from(Rsvp)) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "summary"), [("uk", "Цифрова стійкість 2"), ("en", "Digital Resilience 2")]
+)
+async def test_add_to_calendar_sends_an_ics_file(
+    bot: BotHarness, language: str, summary: str
+) -> None:
+    await _one_webinar(bot)
+    user = bot.user(2004, language_code=language)
+    await user.send("/next")
+    await user.wait_message()
+    await user.press("📆 Додати в календар" if language == "uk" else "📆 Add to calendar")
+    sent = await user.wait_message()
+    assert sent.document.filename == "dr-2.ics"
+    event = Calendar.from_ical(sent.document.data).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == START
+    assert str(event["SUMMARY"]) == summary
+    assert str(event["UID"]) == "webinar-dr-2@hromada-companion"
+
+
+async def test_cancelled_session_says_so_at_the_top(bot: BotHarness) -> None:
+    await _one_webinar(bot, status="cancelled")
+    user = bot.user(2005, language_code="en")
+    await user.send("/webinars")
+    listing = await user.wait_message()
+    assert "(cancelled)" in listing.text
+    await user.press("1")
+    card = await user.wait_message()
+    assert card.text.startswith("❌ Cancelled: this session will not take place.")
+    assert "▶️ Join" not in labels(card)
+
+
+async def test_upcoming_list_pages_with_arrows(bot: BotHarness) -> None:
+    clock.set(NOW)
+    async with content(bot) as session:
+        for day in range(10):
+            await make_webinar(
+                session, starts_in=timedelta(days=day + 1), title_en=f"Session {day:02d}"
+            )
+    user = bot.user(2006, language_code="en")
+    await user.send("/webinars")
+    first = await user.wait_message()
+    assert "Session 00" in first.text and "Session 07" in first.text
+    assert "Session 08" not in first.text
+    assert first.buttons[-1] == ["▶"]
+    await user.press("▶")
+    await user.wait_edit(first)
+    assert "Session 08" in first.text and "Session 09" in first.text
+    assert first.buttons[-1] == ["◀"]
+    await user.press("1", first)
+    card = await user.wait_message()
+    assert "Session 08" in card.text
+
+
+async def test_past_lists_recordings(bot: BotHarness) -> None:
+    clock.set(NOW)
+    async with content(bot) as session:
+        await make_webinar(
+            session,
+            starts_in=-timedelta(days=3),
+            title_uk="Минулий вебінар",
+            recording_url="https://example.org/rec",
+        )
+    user = bot.user(2007, language_code="uk")
+    await user.send("/past")
+    listing = await user.wait_message()
+    assert "Минулі події" in listing.text and "Минулий вебінар" in listing.text
+    await user.press("1")
+    card = await user.wait_message()
+    assert card.button("🎥 Запис")["url"] == "https://example.org/rec"
+    assert "🔔 Нагадати мені" not in labels(card)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("uk", "Ця кнопка застаріла. Надішліть /start, щоб отримати свіже меню."),
+        ("en", "This button is out of date. Please send /start for a fresh menu."),
+    ],
+)
+async def test_stale_and_forged_buttons_get_a_polite_answer(
+    bot: BotHarness, language: str, text: str
+) -> None:
+    webinar_id = await _one_webinar(bot)
+    user = bot.user(2008, language_code=language)
+    await user.send("/webinars")
+    listing = await user.wait_message()
+    async with content(bot) as session:
+        from bot.models import Webinar
+
+        await session.delete(await session.get(Webinar, webinar_id))
+    for data in (
+        "1",
+        f"w:card:{webinar_id}",
+        f"w:rsvp:{webinar_id}",
+        "w:ics:99999",
+        "zz:top",
+        "w:card:abc",
+        "w:card:" + "9" * 40,
+    ):
+        await user.press_data(data, listing)
+    await bot.emu.wait_until(lambda: len(user.callback_answers) >= 7, 5)
+    assert [a["text"] for a in user.callback_answers] == [text] * 7
+    await user.send("/help")  # the bot still answers normally afterwards
+    await user.wait_message()
+
+
+async def test_empty_programme_is_explained(bot: BotHarness) -> None:
+    user = bot.user(2009, language_code="en")
+    await user.send("/webinars")
+    assert "No upcoming sessions are scheduled yet" in (await user.wait_message()).text
+    await user.send("/next")
+    assert "No upcoming sessions" in (await user.wait_message()).text

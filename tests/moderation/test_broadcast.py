@@ -1,0 +1,134 @@
+"""Bilingual announcements end to end: compose, preview, send through the outbox, report."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery import DeliveryEngine
+from bot.models import AuditEntry, Broadcast
+from tests.harness import BotHarness
+from tests.moderation.conftest import OWNER, add_member, drain, follow
+
+pytestmark = pytest.mark.bot_settings(ADMIN_IDS=str(OWNER))
+UK_TEXT = "Завтра <b>вебінар</b> про відновлення"
+EN_TEXT = "Tomorrow: a <b>webinar</b> on recovery"
+
+
+async def compose(bot: BotHarness, audience: str, en: str | None = EN_TEXT) -> object:
+    """Walk the owner through /broadcast up to the preview; return the summary message."""
+    mod = bot.user(OWNER, language_code="en", first_name="Owner")
+    await mod.send("/broadcast")
+    await mod.wait_message(contains="Ukrainian")
+    await mod.send(UK_TEXT)
+    await mod.wait_message(contains="English")
+    if en is None:
+        await mod.press("Same for both")
+    else:
+        await mod.send(en)
+    await mod.wait_message(contains="Who should receive it?")
+    for label in audience.split(" > "):
+        await mod.press(label)
+    return await mod.wait_message(contains="It will reach")
+
+
+async def test_bilingual_broadcast_reaches_each_member_once_in_their_language(
+    bot: BotHarness, engine_for: DeliveryEngine
+) -> None:
+    await add_member(bot, 2001, "uk")
+    await add_member(bot, 2002, "en")
+    await add_member(bot, 2003, "uk", subscribed=False)  # never consented: not reached
+    await add_member(bot, 2004, "en", state="blocked")
+    summary = await compose(bot, "Everyone subscribed")
+    mod = bot.user(OWNER)
+    previews = [m.text for m in mod.messages()[-3:-1]]
+    assert previews == ["Завтра вебінар про відновлення", "Tomorrow: a webinar on recovery"]
+    assert "It will reach 2 members." in summary.text
+    await mod.press("📣 Send now", summary)
+    await mod.wait_edit(summary)
+    assert "Sending announcement" in summary.text
+    await drain(engine_for)
+    uk, en = bot.user(2001), bot.user(2002)
+    assert (await uk.wait_message()).html == UK_TEXT
+    assert (await en.wait_message()).html == EN_TEXT
+    report = await _report(bot, engine_for, mod)
+    assert "Delivered to 2 members." in report
+    for user_id in (2001, 2002):
+        assert len(bot.user(user_id).messages()) == 1
+    assert bot.user(2003).messages() == [] and bot.user(2004).messages() == []
+
+
+async def _report(bot: BotHarness, engine: DeliveryEngine, mod: object) -> str:
+    """The final report is owed by the progress job once the batch is empty; deliver it."""
+    for _ in range(50):
+        await drain(engine)
+        found = [m.text for m in mod.messages() if "is finished" in (m.text or "")]  # type: ignore[attr-defined]
+        if len(found) == 2:  # the progress message edited in place, and the report itself
+            return found[-1]
+        await bot.emu.wait_idle(quiet=0.1, timeout=1)
+    raise AssertionError("no final report")
+
+
+async def test_theme_broadcast_reaches_only_followers_and_same_text_for_both(
+    bot: BotHarness, engine_for: DeliveryEngine
+) -> None:
+    await add_member(bot, 2101, "uk")
+    await add_member(bot, 2102, "en")
+    await add_member(bot, 2103, "en")
+    await follow(bot, 2101, "green-recovery")
+    await follow(bot, 2102, "green-recovery")
+    label = "Integrated, resilient and green recovery"
+    summary = await compose(bot, f"Followers of a theme > {label}", en=None)
+    assert "It will reach 2 members." in summary.text
+    assert f"Followers of a theme: {label}" in summary.text
+    await bot.user(OWNER).press("📣 Send now", summary)
+    await bot.user(OWNER).wait_edit(summary)
+    await drain(engine_for)
+    assert (await bot.user(2102).wait_message()).html == UK_TEXT  # "same for both"
+    assert (await bot.user(2101).wait_message()).html == UK_TEXT
+    assert bot.user(2103).messages() == []
+
+
+async def test_pressing_send_twice_sends_once(bot: BotHarness, engine_for: DeliveryEngine) -> None:
+    await add_member(bot, 2201, "uk")
+    summary = await compose(bot, "Everyone subscribed")
+    mod = bot.user(OWNER)
+    data = summary.button("📣 Send now")["callback_data"]
+    await mod.press_data(data, summary)
+    await mod.press_data(data, summary)
+    await bot.emu.wait_until(lambda: len(mod.callback_answers) >= 2, 5)
+    assert "already sent or cancelled" in mod.callback_answers[-1]["text"]
+    await drain(engine_for)
+    await bot.user(2201).wait_message()
+    assert len(bot.user(2201).messages()) == 1
+    async with bot.sessionmaker() as session:
+        sends = await session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "broadcast_send")
+        )
+        assert len(list(sends)) == 1
+
+
+async def test_cancel_mid_send_stops_the_rest(bot: BotHarness, engine_for: DeliveryEngine) -> None:
+    for user_id in range(2301, 2311):
+        await add_member(bot, user_id, "uk")
+    summary = await compose(bot, "Ukrainian readers")
+    mod = bot.user(OWNER)
+    await mod.press("📣 Send now", summary)
+    await mod.wait_edit(summary)
+    # Send three, as a busy engine would have by now; then stop the rest.
+    full = engine_for.config
+    engine_for.config = replace(full, claim_batch=3)
+    assert await engine_for.run_once() == 3
+    engine_for.config = full
+    await mod.press("⛔ Cancel sending", summary)
+    await mod.wait_edit(summary)
+    assert "was cancelled" in summary.text
+    assert "Not sent: 7 messages." in summary.text
+    await drain(engine_for)
+    received = sum(len(bot.user(u).messages()) for u in range(2301, 2311))
+    assert received == 3
+    async with bot.sessionmaker() as session:
+        broadcast = await session.scalar(select(Broadcast))
+        assert broadcast is not None and broadcast.status == "cancelled"

@@ -1,0 +1,95 @@
+"""Scheduler fixtures: members and webinars as rows, a delivery engine to drain the outbox."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+import bot.jobs  # noqa: F401  (registers the reminder, notice and digest renderers)
+from bot.clock import clock
+from bot.db import transaction
+from bot.delivery import DeliveryEngine, EngineConfig
+from bot.models import Delivery, Member, Webinar
+from tests.harness import BotHarness
+
+# No per-chat spacing: a test sends a member several messages within a second.
+FAST = EngineConfig(
+    rate=500.0,
+    idle_poll=0.05,
+    backoff_base=0.05,
+    private_interval=0.0,
+    lease=timedelta(seconds=30),
+    lock_ttl=timedelta(seconds=3),
+)
+_slugs = itertools.count(1)
+Deliver = Callable[[], Awaitable[None]]
+
+
+def at(text: str) -> datetime:
+    """An aware UTC datetime from `2027-03-28T11:00`."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+async def add_member(bot: BotHarness, user_id: int, language: str = "uk", **fields: Any) -> int:
+    values: dict[str, Any] = {"subscribed": True, "first_name": "Test"} | fields
+    async with transaction(bot.sessionmaker) as session:
+        member = Member(user_id=user_id, chat_id=user_id, language=language, **values)
+        session.add(member)
+        await session.flush()
+        return member.id
+
+
+async def add_webinar(bot: BotHarness, starts_at: datetime, **fields: Any) -> int:
+    number = next(_slugs)
+    values: dict[str, Any] = {
+        "slug": f"test-session-{number}",
+        "title_uk": f"Відбудова громад {number}",
+        "title_en": f"Rebuilding hromadas {number}",
+        "duration_minutes": 90,
+        "join_url": "https://example.org/join/test",
+    } | fields
+    async with transaction(bot.sessionmaker) as session:
+        webinar = Webinar(starts_at=starts_at, **values)
+        session.add(webinar)
+        await session.flush()
+        return webinar.id
+
+
+async def rows(bot: BotHarness, kind: str | None = None) -> list[Delivery]:
+    async with bot.sessionmaker() as session:
+        query = select(Delivery).order_by(Delivery.id)
+        if kind:
+            query = query.where(Delivery.kind == kind)
+        return list(await session.scalars(query))
+
+
+def texts(bot: BotHarness, user_id: int) -> list[str]:
+    return [message.text for message in bot.user(user_id).messages()]
+
+
+def make_engine(bot: BotHarness) -> DeliveryEngine:
+    return DeliveryEngine.from_settings(bot.settings, bot.sessionmaker, config=FAST)
+
+
+@pytest.fixture
+async def deliver(bot: BotHarness) -> AsyncIterator[Deliver]:
+    """Send everything due now, through the app's engine if it runs one, else a test engine."""
+    running = bot.runtime.extras.get("delivery")
+    engine = running or make_engine(bot)
+
+    async def drain() -> None:
+        assert await engine.drain(timeout=15), "the outbox did not drain"
+        await bot.emu.wait_idle(quiet=0.05)
+
+    yield drain
+    if running is None:
+        await engine.stop(graceful=False)
+
+
+def move_to(moment: datetime) -> None:
+    clock.set(moment)
