@@ -122,6 +122,8 @@ def setup_logging(level: str, fmt: str, secrets: list[str]) -> None:
     root.setLevel(level)
     # httpx logs every request URL (with the token) at INFO; keep it at WARNING.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Per-operation traces of the HTTP and SQLite drivers drown the bot's own DEBUG lines.
     logging.getLogger("httpcore").setLevel(logging.INFO)
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

@@ -147,7 +147,7 @@ async def _role_command(update: Update, context: BotContext, promote: bool) -> N
             "message from them and reply to it with the command."
         )
         if user_id == -1:
-            text = _("Their privacy settings hide who they are in forwards. ") + text
+            text = _("Their privacy settings hide who they are in forwards.") + " " + text
         await update.effective_message.reply_text(text)
         return
     await update.effective_message.reply_text(await _change(update, context, user_id, promote))
@@ -192,7 +192,7 @@ async def list_moderators(update: Update, context: BotContext) -> None:
 
 async def on_startup(app: Any, runtime: Runtime) -> None:
     """Appointed moderators get their menu back; running broadcasts get their progress job."""
-    from handlers.broadcast import ensure_progress_job  # it imports this module
+    from handlers.broadcast_run import ensure_progress_job  # it imports this module
 
     async with runtime.sessionmaker() as session:
         chat_ids = await roles.moderator_chat_ids(session, runtime.settings)

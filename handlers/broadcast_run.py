@@ -13,7 +13,6 @@ from bot.clock import now
 from bot.context import BotContext
 from bot.delivery import batch_stats
 from bot.i18n import _, use_locale
-from bot.models import Broadcast
 from bot.render import admin_broadcast as view
 from bot.render.admin_content import problem_text, when_prompt
 from bot.render.common import esc
@@ -180,7 +179,7 @@ async def progress_tick(context: BotContext) -> None:
     async with context.session() as session:
         running = await broadcasts.active(session)
     for broadcast in running:
-        await _tick(context, broadcast)
+        await _tick(context, broadcast.id)
 
 
 def _report(broadcast_id: int) -> broadcasts.Report:
@@ -191,23 +190,24 @@ def _report(broadcast_id: int) -> broadcasts.Report:
     return build
 
 
-async def _tick(context: BotContext, broadcast: Broadcast) -> None:
+async def _tick(context: BotContext, broadcast_id: int) -> None:
     async with context.session() as session, session.begin():
-        progress = await broadcasts.advance(session, broadcast, _report(broadcast.id))
-        chat_id = broadcast.progress_chat_id
+        progress = await broadcasts.advance(session, broadcast_id, _report(broadcast_id))
+        chat_id = progress.broadcast.progress_chat_id if progress else None
         member = await get_member(session, chat_id) if chat_id else None
-    if progress.finished:
-        _wake(context)
-    if broadcast.status == "scheduled" or not chat_id or not broadcast.progress_message_id:
+    if progress is None or not chat_id or not progress.broadcast.progress_message_id:
         return
+    broadcast = progress.broadcast
+    if progress.finished:
+        _wake(context)  # the report was just owed
+    elif broadcast.status != "sending":
+        return  # scheduled for later, or cancelled a moment ago: leave its message alone
     with use_locale(member.language if member else context.settings.DEFAULT_LANGUAGE):
         if progress.finished:
             text, markup = view.final_report(broadcast.id, progress.stats), None
         else:
-            text, markup = (
-                view.progress_text(broadcast, progress.stats),
-                view.stop_keyboard(broadcast.id),
-            )
+            text = view.progress_text(broadcast, progress.stats)
+            markup = view.stop_keyboard(broadcast.id)
     try:
         await context.bot.edit_message_text(
             text, chat_id, broadcast.progress_message_id, reply_markup=markup

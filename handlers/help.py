@@ -8,13 +8,13 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.commands import MEMBER_COMMANDS
 from bot.context import BotContext
 from bot.i18n import _
-from bot.render.common import menu_keyboard
+from bot.render.common import esc, menu_keyboard
 from handlers.respond import send
 
 
 def help_text() -> str:
     lines = ["<b>" + _("What I can do") + "</b>", ""]
-    lines += [f"/{name} — {_(description)}" for name, description in MEMBER_COMMANDS]
+    lines += [f"/{name} — {esc(_(description))}" for name, description in MEMBER_COMMANDS]
     lines += [
         "",
         _("You can also simply type a few words, for example “energy Kyiv”, to search."),

@@ -60,6 +60,20 @@ async def turn_page(update: Update, context: BotContext) -> None:
     await show(update, context, *await _render_list(context, is_past, number))
 
 
+def _subscribed(context: BotContext) -> bool:
+    member = context.member
+    return bool(member and member.subscribed and member.state == "active")
+
+
+def _rsvp_note(context: BotContext, rsvp: bool) -> str:
+    if not rsvp:
+        return _("Reminder removed.")
+    if not _subscribed(context):
+        # Honest about consent: reminders go only to members who subscribed with /start.
+        return _("Saved. To receive the reminder, subscribe first: send /start.")
+    return _("🔔 I will remind you before this session.")
+
+
 async def from_menu(update: Update, context: BotContext) -> None:
     """The main menu's Webinars button: the list as a new message, the menu stays."""
     assert update.callback_query is not None
@@ -117,8 +131,7 @@ async def toggle_rsvp(update: Update, context: BotContext) -> None:
     if webinar is None or rsvp is None:
         await answer_stale(update)
         return
-    note = _("🔔 I will remind you before this session.") if rsvp else _("Reminder removed.")
-    await query.answer(note)
+    await query.answer(_rsvp_note(context, rsvp), show_alert=rsvp and not _subscribed(context))
     text, markup = render_card(webinar, context, rsvp)
     await query.edit_message_text(text, reply_markup=markup)
 

@@ -61,6 +61,26 @@ async def reclaim_expired(session: AsyncSession) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def renew_leases(
+    session: AsyncSession, instance: str, lease: timedelta, ids: list[int]
+) -> int:
+    """Extend the leases of rows this live instance still holds (queued or being sent).
+
+    Leases then expire only when their holder dies (or lost track of a row), however long a
+    row waits in memory behind a flood pause or a slow network.
+    """
+    if not ids:
+        return 0
+    stmt = (
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == "sending", Delivery.claimed_by == instance)
+        .values(lease_until=now() + lease)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def release(session: AsyncSession, ids: list[int], instance: str) -> int:
     """Hand claimed-but-unsent rows back (graceful stop); the unused attempt is returned."""
     if not ids:

@@ -82,6 +82,15 @@ class Limiter:
             if self._paused_until <= self._clock():
                 return
 
+    def done(self, chat_id: int) -> None:
+        """Space the chat's next message from when this one was answered, not when it left.
+
+        Telegram measures arrivals; a request delayed on the way (a busy loop, a slow commit)
+        would otherwise land closer than 1 s to the next one and earn a 429.
+        """
+        ready = self._clock() + self.interval(chat_id)
+        self._chat_ready[chat_id] = max(self._chat_ready.get(chat_id, 0.0), ready)
+
     def on_flood(self, chat_id: int, retry_after: float) -> bool:
         """Record a 429; return True when it is treated as global (another chat hit one too)."""
         now = self._clock()

@@ -90,15 +90,10 @@ class Sender:
 
     async def _send_one(self, chat_id: int, call: Call) -> Failure | None:
         """One Telegram call; a 429 is waited out and the same call sent again (bounded)."""
-        method, kwargs = call
         failure: Failure | None = None
         for _ in range(self.max_floods):
-            await self.limiter.acquire(chat_id)
-            try:
-                await getattr(self.bot, method)(chat_id=self.moved.get(chat_id, chat_id), **kwargs)
-            except Exception as exc:
-                failure = classify(exc)
-            else:
+            failure = await self._call(chat_id, call)
+            if failure is None:
                 self.counters.messages_sent += 1
                 return None
             if failure.verdict is not Verdict.FLOOD:
@@ -107,3 +102,14 @@ class Sender:
             if self.limiter.on_flood(chat_id, failure.retry_after):
                 self.counters.global_pauses += 1
         return failure
+
+    async def _call(self, chat_id: int, call: Call) -> Failure | None:
+        method, kwargs = call
+        await self.limiter.acquire(chat_id)
+        try:
+            await getattr(self.bot, method)(chat_id=self.moved.get(chat_id, chat_id), **kwargs)
+        except Exception as exc:
+            return classify(exc)
+        finally:
+            self.limiter.done(chat_id)
+        return None

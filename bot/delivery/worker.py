@@ -18,7 +18,7 @@ from telegram import Bot
 
 from bot.clock import now
 from bot.db import transaction
-from bot.delivery.claim import claim_due, reclaim_expired, release
+from bot.delivery.claim import claim_due, reclaim_expired, release, renew_leases
 from bot.delivery.classify import quiet_retry_after_warning
 from bot.delivery.config import EngineConfig, make_bot
 from bot.delivery.limits import Limiter
@@ -68,7 +68,8 @@ class DeliveryEngine:
         self._stopping = False
         self._inflight = 0
         self._abandoned: list[int] = []
-        self._next_lock_check = self._next_reclaim = 0.0
+        self._held: set[int] = set()  # ids queued or in flight here, never queued twice
+        self._heartbeat: asyncio.Task[None] | None = None
         self._refusal_logged = False
         self.is_sender = False
 
@@ -94,6 +95,7 @@ class DeliveryEngine:
         await self.bot.initialize()
         self._stopping = False
         await self._housekeeping()
+        self._heartbeat = asyncio.create_task(self._heartbeat_loop(), name="delivery-heartbeat")
         self._claimer = asyncio.create_task(self._claim_loop(), name="delivery-claimer")
         self._tasks = [
             asyncio.create_task(self._send_loop(), name=f"delivery-sender-{n}")
@@ -104,9 +106,10 @@ class DeliveryEngine:
         """Stop claiming; finish in-flight sends (graceful) and hand unsent rows back."""
         self._stopping = True
         self._wake.set()
-        if self._claimer:
-            self._claimer.cancel()
-            await asyncio.gather(self._claimer, return_exceptions=True)
+        for loop_task in (self._claimer, self._heartbeat):
+            if loop_task:
+                loop_task.cancel()
+                await asyncio.gather(loop_task, return_exceptions=True)
         unsent = self._take_queued()
         late = set(self._tasks)
         if graceful and self._tasks:
@@ -116,7 +119,7 @@ class DeliveryEngine:
         for task in late:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks, self._claimer = [], None
+        self._tasks, self._claimer, self._heartbeat = [], None, None
         await self._hand_back(unsent + self._abandoned)
         await self.bot.shutdown()
 
@@ -127,6 +130,7 @@ class DeliveryEngine:
             self._queue.task_done()
             if row is not None:
                 ids.append(row.id)
+                self._held.discard(row.id)
         return ids
 
     async def _hand_back(self, ids: list[int]) -> None:
@@ -150,7 +154,6 @@ class DeliveryEngine:
                 self._wake.clear()
 
     async def _claim_step(self) -> bool:
-        await self._housekeeping()
         if not self.is_sender:
             return False
         paused = self.limiter.paused_for()
@@ -163,7 +166,9 @@ class DeliveryEngine:
             return True
         rows = await self._claim(min(free, self.config.claim_batch))
         for row in rows:
-            self._queue.put_nowait(row)
+            if row.id not in self._held:
+                self._held.add(row.id)
+                self._queue.put_nowait(row)
         return bool(rows)
 
     async def _claim(self, limit: int) -> list[Delivery]:
@@ -174,17 +179,24 @@ class DeliveryEngine:
         self.counters.claimed += len(rows)
         return rows
 
+    async def _heartbeat_loop(self) -> None:
+        beat = min(self.config.lock_ttl, self.config.lease).total_seconds() / 3
+        while not self._stopping:
+            await asyncio.sleep(beat)
+            try:
+                await self._housekeeping()
+            except Exception:
+                log.exception("delivery heartbeat failed; retrying")
+
     async def _housekeeping(self) -> None:
-        """Heartbeat the SQLite sender lock and put dead workers' rows back, now and then."""
-        moment = time.monotonic()
-        if moment >= self._next_lock_check:
-            self._next_lock_check = moment + self.config.lock_ttl.total_seconds() / 3
-            await self._check_lock()
-        if self.is_sender and moment >= self._next_reclaim:
-            self._next_reclaim = moment + min(self.config.lease.total_seconds() / 4, 30.0)
-            async with transaction(self._sessionmaker) as session:
-                if reclaimed := await reclaim_expired(session):
-                    log.warning("reclaimed %d deliveries whose lease expired", reclaimed)
+        """Hold the SQLite sender lock, keep our leases alive, return dead workers' rows."""
+        await self._check_lock()
+        if not self.is_sender:
+            return
+        async with transaction(self._sessionmaker) as session:
+            await renew_leases(session, self.instance, self.config.lease, list(self._held))
+            if reclaimed := await reclaim_expired(session):
+                log.warning("reclaimed %d deliveries whose lease expired", reclaimed)
 
     async def _check_lock(self) -> None:
         if not self._sqlite:
@@ -217,6 +229,7 @@ class DeliveryEngine:
                 # The row stays `sending`; its lease brings it back. Never kill the sender.
                 log.exception("delivery %s could not be processed", row.id)
             finally:
+                self._held.discard(row.id)
                 self._inflight -= 1
                 self._queue.task_done()
 

@@ -20,6 +20,8 @@ AUDIENCES = {
     "webinar": N_("RSVPs of a webinar"),
 }
 
+ALLOWED_TAGS = "<b>, <i>, <u>, <s>, <a href>, <code>, <pre>, <blockquote>, <tg-spoiler>"
+
 
 def broadcast_text(broadcast: Broadcast, language: str) -> str:
     """Exactly what a member reading `language` receives; the preview shows the same."""
@@ -43,8 +45,8 @@ def text_problem(kind: str, detail: str, length: int, limit: int) -> str:
     if kind == "markup":
         return _(
             "Telegram would refuse this formatting: {reason}. Please fix it and send the text "
-            "again. Allowed tags: <b>, <i>, <u>, <s>, <a href>, <code>, <pre>, <blockquote>."
-        ).format(reason=esc(detail))
+            "again. Allowed tags: {tags}."
+        ).format(reason=esc(detail), tags=esc(ALLOWED_TAGS))
     if kind == "length":
         return _(
             "The text is {length} characters long; Telegram allows {limit}. Please shorten it "
@@ -56,21 +58,27 @@ def text_problem(kind: str, detail: str, length: int, limit: int) -> str:
 def audience_label(audience: dict[str, Any], name: str = "") -> str:
     kind = audience.get("kind", "all")
     key = f"language:{audience.get('value')}" if kind == "language" else kind
-    label = _(AUDIENCES.get(key, AUDIENCES["all"]))
+    label = _label(key if key in AUDIENCES else "all")
     return f"{label}: {esc(name)}" if name else label
+
+
+def _label(key: str) -> str:
+    return _(AUDIENCES[key])
 
 
 def audience_keyboard() -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(_(AUDIENCES["all"]), callback_data="bc:aud:all")],
-        [
-            InlineKeyboardButton(_(AUDIENCES["language:uk"]), callback_data="bc:aud:lang:uk"),
-            InlineKeyboardButton(_(AUDIENCES["language:en"]), callback_data="bc:aud:lang:en"),
-        ],
-        [InlineKeyboardButton(_(AUDIENCES["theme"]), callback_data="bc:aud:themes")],
-        [InlineKeyboardButton(_(AUDIENCES["webinar"]), callback_data="bc:aud:webinars")],
+        [("all", "bc:aud:all")],
+        [("language:uk", "bc:aud:lang:uk"), ("language:en", "bc:aud:lang:en")],
+        [("theme", "bc:aud:themes")],
+        [("webinar", "bc:aud:webinars")],
     ]
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_label(key), callback_data=data) for key, data in row]
+            for row in rows
+        ]
+    )
 
 
 def choice_keyboard(prefix: str, items: list[tuple[int, str]]) -> InlineKeyboardMarkup:

@@ -16,6 +16,8 @@ from bot.clock import now
 from bot.models import NewsItem
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+# Block tags separate words; inline ones (<b>now</b>.) must not leave a space before the dot.
+BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|blockquote)\b[^>]*>", re.I)
 TAG = re.compile(r"<[^>]+>")
 SPACE = re.compile(r"\s+")
 SUMMARY_LIMIT = 1000
@@ -23,7 +25,8 @@ SUMMARY_LIMIT = 1000
 
 def plain(text: str, limit: int) -> str:
     """Feed HTML as plain text: tags dropped, entities decoded, whitespace collapsed."""
-    text = SPACE.sub(" ", html.unescape(TAG.sub(" ", text or ""))).strip()
+    text = TAG.sub("", BLOCK_TAG.sub(" ", text or ""))
+    text = SPACE.sub(" ", html.unescape(text)).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import aiohttp
 import feedparser
+from multidict import CIMultiDict
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import now
@@ -42,7 +43,7 @@ def retry_at(state: FeedState) -> datetime | None:
 
 async def fetch(
     http: aiohttp.ClientSession, url: str, state: FeedState
-) -> tuple[bytes | None, dict[str, str]]:
+) -> tuple[bytes | None, CIMultiDict[str]]:
     """The body (None on 304 Not Modified) and the response headers."""
     headers = {"User-Agent": USER_AGENT}
     if state.etag:
@@ -52,13 +53,13 @@ async def fetch(
     try:
         async with http.get(url, headers=headers, allow_redirects=True) as response:
             if response.status == 304:
-                return None, dict(response.headers)
+                return None, CIMultiDict(response.headers)
             if response.status != 200:
                 raise FeedError(f"HTTP {response.status}")
             body = await response.content.read(MAX_BYTES + 1)
             if len(body) > MAX_BYTES:
                 raise FeedError("feed larger than 5 MB")
-            return body, dict(response.headers)
+            return body, CIMultiDict(response.headers)
     except (aiohttp.ClientError, TimeoutError) as exc:
         raise FeedError(f"unreachable: {type(exc).__name__}: {exc}"[:500]) from None
 
@@ -101,7 +102,7 @@ async def _save(
 
 
 async def _update(
-    session: AsyncSession, url: str, error: str | None, headers: dict[str, str] | None
+    session: AsyncSession, url: str, error: str | None, headers: CIMultiDict[str] | None
 ) -> None:
     state = await session.get(FeedState, url)
     if state is None:

@@ -59,17 +59,42 @@ def should_plan(webinar: Webinar, offset: timedelta, moment: datetime) -> bool:
     return offset == timedelta(0) or moment < webinar.starts_at
 
 
-def wants_offset(key: str) -> ColumnElement[bool]:
-    """Member.reminder_offsets is NULL (all) or lists `key` ("24h,0m")."""
+def spellings(offset: timedelta) -> list[str]:
+    """Every way a member's list may write this offset: 24h is also 1d and 1440m."""
+    minutes = int(offset.total_seconds() // 60)
+    found = [f"{minutes}m"]
+    if minutes % 60 == 0:
+        found.append(f"{minutes // 60}h")
+    if minutes and minutes % 1440 == 0:
+        found.append(f"{minutes // 1440}d")
+    return found
+
+
+def chosen_offsets(listed: str) -> set[timedelta]:
+    """The offsets in a member's list ("1d,0m"); unreadable parts are ignored."""
+    chosen = set()
+    for part in listed.split(","):
+        try:
+            chosen.add(parse_offset(part))
+        except ValueError:
+            continue
+    return chosen
+
+
+def wants_offset(offset: timedelta) -> ColumnElement[bool]:
+    """Member.reminder_offsets is NULL (all) or lists `offset` in any spelling."""
     listed = func.replace(Member.reminder_offsets, " ", "")
     padded = literal(",", String()).concat(listed).concat(",")
-    return or_(Member.reminder_offsets.is_(None), padded.like(f"%,{key},%"))
+    listed_here = [padded.like(f"%,{spelling},%") for spelling in spellings(offset)]
+    return or_(Member.reminder_offsets.is_(None), *listed_here)
 
 
-def audience(webinar_id: int, key: str) -> Select[tuple[int, int]]:
+def audience(webinar_id: int, offset: timedelta) -> Select[tuple[int, int]]:
     """(chat_id, member_id) of everyone owed this offset: RSVPs always, subscribers by choice."""
     rsvp = exists().where(Rsvp.member_id == Member.id, Rsvp.webinar_id == webinar_id)
-    general = and_(Member.subscribed.is_(True), Member.reminders_on.is_(True), wants_offset(key))
+    general = and_(
+        Member.subscribed.is_(True), Member.reminders_on.is_(True), wants_offset(offset)
+    )
     return select(Member.chat_id, Member.id).where(Member.state == "active", or_(rsvp, general))
 
 
@@ -96,7 +121,7 @@ async def plan_webinar(
         }
         planned += await owe_from_select(
             session,
-            audience(webinar.id, key),
+            audience(webinar.id, offset),
             kind="reminder",
             purpose=reminder_purpose(webinar.id, webinar.schedule_version, offset),
             batch=reminder_batch(webinar.id, webinar.schedule_version),

@@ -22,7 +22,7 @@ from bot.models import Delivery, Member, Webinar
 from bot.render.common import esc, is_link
 from bot.render.webinar import BANNERS, card_keyboard, title_of
 from bot.scheduler.changes import DROP_STOPPED
-from bot.scheduler.reminders import DROP_RESCHEDULED, ends_at, parse_keys
+from bot.scheduler.reminders import DROP_RESCHEDULED, chosen_offsets, ends_at, parse_keys
 from bot.scheduler.texts import ago_phrase, until_phrase
 from bot.services.webinars import has_rsvp
 from bot.settings import parse_offset
@@ -74,8 +74,8 @@ def effective_offsets(target: Target, configured: list[str]) -> list[str]:
         return []
     if member.reminder_offsets is None:
         return configured
-    chosen = {part.strip() for part in member.reminder_offsets.split(",")}
-    return [key for key in configured if key in chosen]
+    chosen = chosen_offsets(member.reminder_offsets)
+    return [key for key in configured if parse_offset(key) in chosen]
 
 
 def check_reminder(target: Target, payload: dict[str, object]) -> timedelta:

@@ -155,16 +155,21 @@ async def active(session: AsyncSession) -> list[Broadcast]:
     return list(await session.scalars(query.order_by(Broadcast.id)))
 
 
-async def advance(session: AsyncSession, broadcast: Broadcast, report: Report) -> Progress:
+async def advance(session: AsyncSession, broadcast_id: int, report: Report) -> Progress | None:
     """Scheduled → sending when due; sending → done when nothing is left, owing the report.
 
-    Conditional updates again, so several instances running this tick report once.
+    Read fresh (a moderator may have just cancelled it); conditional updates again, so several
+    instances running this tick report once.
     """
+    broadcast = await session.get(Broadcast, broadcast_id, populate_existing=True)
+    if broadcast is None:
+        return None
     stats = await batch_stats(session, batch_name(broadcast.id))
     moment = now()
-    if broadcast.status == "scheduled" and (broadcast.scheduled_at or moment) <= moment:
-        await _flip(session, broadcast.id, "scheduled", "sending", started_at=moment)
-        broadcast.status = "sending"
+    due = (broadcast.scheduled_at or moment) <= moment
+    if broadcast.status == "scheduled" and due:
+        if await _flip(session, broadcast.id, "scheduled", "sending", started_at=moment):
+            broadcast.status = "sending"
     left = stats["queued"] + stats["sending"]
     if broadcast.status != "sending" or left:
         return Progress(broadcast, stats, False)

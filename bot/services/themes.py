@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, exists, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import now
 from bot.models import Contact, Theme, Webinar, contact_themes, member_themes, webinar_themes
+from bot.services.webinars import insert_ignore
 
 # There are five; the cap only guards the message size if moderators ever add many more.
 MAX_THEMES = 30
@@ -68,11 +68,5 @@ async def toggle_follow(session: AsyncSession, member_id: int, theme_id: int) ->
             delete(member_themes).where(row.member_id == member_id, row.theme_id == theme_id)
         )
         return False
-    try:
-        async with session.begin_nested():
-            await session.execute(
-                insert(member_themes).values(member_id=member_id, theme_id=theme_id)
-            )
-    except IntegrityError:
-        pass  # a double tap already added it
+    await insert_ignore(session, member_themes, member_id=member_id, theme_id=theme_id)
     return True

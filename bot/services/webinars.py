@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import Select, delete, exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, Table, delete, exists, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import now
@@ -28,6 +28,12 @@ class Page(Generic[T]):
     @property
     def has_prev(self) -> bool:
         return self.number > 0
+
+
+async def insert_ignore(session: AsyncSession, table: Table, **values: object) -> None:
+    """INSERT that quietly does nothing when a unique key already has the row."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    await session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
 
 
 async def fetch_page(
@@ -107,10 +113,8 @@ async def toggle_rsvp(session: AsyncSession, member_id: int, webinar_id: int) ->
             delete(Rsvp).where(Rsvp.member_id == member_id, Rsvp.webinar_id == webinar_id)
         )
         return False
-    try:
-        # A double tap may race another update; the unique constraint keeps one row.
-        async with session.begin_nested():
-            session.add(Rsvp(member_id=member_id, webinar_id=webinar_id))
-    except IntegrityError:
-        pass
+    # A double tap may race another instance; the unique constraint keeps one row.
+    await insert_ignore(
+        session, Rsvp.__table__, member_id=member_id, webinar_id=webinar_id, created_at=now()
+    )
     return True

@@ -25,5 +25,6 @@ async def test_broadcast_rate_25_never_hits_telegram_limits(
     answered = sends(emu)
     assert emu.faults.count_429 == 0 and engine.counters.floods == 0
     assert len([r for r in answered if r.status == 200]) == 112
-    elapsed = answered[-1].t - answered[0].t
-    assert (len(answered) - 1) / elapsed >= 0.9 * 25  # and it still goes at the rate asked
+    # The tail is the group's 3 s spacing; the first 100 sends show the pace asked for.
+    first_100 = answered[:100]
+    assert 99 / (first_100[-1].t - first_100[0].t) >= 0.95 * 25

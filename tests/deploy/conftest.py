@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,12 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import build_application
-from bot.db import make_engine
+from bot.clock import now
+from bot.db import make_engine, make_sessionmaker, transaction
+from bot.delivery import owe_many
 from bot.emulator.server import Emulator
 from bot.lifecycle import serve
+from bot.models import Broadcast, Member
 from bot.runner import prepare_database
 from bot.runtime import Runtime
 from bot.webserver import Phase, WebServer
@@ -53,6 +56,24 @@ async def fresh_url(tmp_path: Path) -> str:
         await empty_database(POSTGRES_URL)
         return POSTGRES_URL
     return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+async def plan_broadcast(url: str, chats: Iterable[int]) -> None:
+    """What launching an announcement leaves behind: members and one outbox row for each."""
+    engine = make_engine(url)
+    async with transaction(make_sessionmaker(engine)) as session:
+        broadcast = Broadcast(created_by=1, text_uk="Оголошення", text_en="News", status="sending")
+        members = [Member(user_id=c, chat_id=c, language="uk", subscribed=True) for c in chats]
+        session.add_all([broadcast, *members])
+        await session.flush()
+        purpose = f"broadcast:{broadcast.id}"
+        rows = [
+            {"chat_id": m.chat_id, "member_id": m.id, "kind": "broadcast", "purpose": purpose,
+             "batch": purpose, "payload": {"broadcast_id": broadcast.id}, "due_at": now()}
+            for m in members
+        ]  # fmt: skip
+        assert await owe_many(session, rows) == len(members)
+    await engine.dispose()
 
 
 async def http_get(url: str) -> tuple[int, str]:

@@ -32,6 +32,16 @@ async def test_wait_message_timeout_shows_the_transcript(emu: Emulator, tg: tele
     assert "bot #2: Вітаємо!" in report
 
 
+def test_user_is_created_once_and_updated_only_by_given_arguments(emu: Emulator) -> None:
+    olena = emu.user(1001, "Olena", username="olena_k")
+    assert olena.user == {"id": 1001, "is_bot": False, "first_name": "Olena",
+                          "language_code": "uk", "username": "olena_k"}  # fmt: skip
+    assert emu.user(1001) is olena and olena.user["first_name"] == "Olena"
+    emu.user(1001, language_code=None)
+    assert "language_code" not in olena.user
+    assert emu.user(1002).user["first_name"] == "Test"
+
+
 async def test_wait_message_consumes_in_order(emu: Emulator, tg: telegram.Bot) -> None:
     user = emu.user(1001, "Olena")
     for text in ("one", "two", "three", "four"):

@@ -63,7 +63,7 @@ async def test_menu_buttons_open_each_section(bot: BotHarness, language: str) ->
     expected = {
         "uk": [
             "Найближчих подій",
-            "Теми",
+            "Тем поки немає",
             "Де отримати допомогу",
             "Новин поки немає",
             "Ваші налаштування",
@@ -71,7 +71,7 @@ async def test_menu_buttons_open_each_section(bot: BotHarness, language: str) ->
         ],
         "en": [
             "No upcoming sessions",
-            "Themes",
+            "No themes yet",
             "Where to get help",
             "No news yet",
             "Your settings",

@@ -74,6 +74,8 @@ async def test_card_shows_the_organisers_clock_for_members_elsewhere(bot: BotHar
 async def test_remind_me_toggles_and_is_stored(bot: BotHarness) -> None:
     webinar_id = await _one_webinar(bot)
     user = bot.user(2003, language_code="uk")
+    await user.send("/start")
+    await user.press("✅ Так, надсилайте нагадування й дайджести", await user.wait_message())
     await user.send("/next")
     card = await user.wait_message()
     await user.press("🔔 Нагадати мені")

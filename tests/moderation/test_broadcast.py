@@ -28,9 +28,14 @@ async def compose(bot: BotHarness, audience: str, en: str | None = EN_TEXT) -> o
         await mod.press("Same for both")
     else:
         await mod.send(en)
-    await mod.wait_message(contains="Who should receive it?")
-    for label in audience.split(" > "):
-        await mod.press(label)
+    question = await mod.wait_message(contains="Who should receive it?")
+    *steps, last = audience.split(" > ")
+    for label in steps:  # e.g. "Followers of a theme" opens the list of themes in place
+        await mod.press(label, question)
+        await mod.wait_edit(question)
+    # Long titles are clipped on buttons; pick the one that starts like the title.
+    label = next(b for row in question.buttons for b in row if b.startswith(last[:40]))
+    await mod.press(label, question)
     return await mod.wait_message(contains="It will reach")
 
 
@@ -95,11 +100,12 @@ async def test_pressing_send_twice_sends_once(bot: BotHarness, engine_for: Deliv
     await add_member(bot, 2201, "uk")
     summary = await compose(bot, "Everyone subscribed")
     mod = bot.user(OWNER)
-    data = summary.button("📣 Send now")["callback_data"]
+    data, before = summary.button("📣 Send now")["callback_data"], len(mod.callback_answers)
     await mod.press_data(data, summary)
     await mod.press_data(data, summary)
-    await bot.emu.wait_until(lambda: len(mod.callback_answers) >= 2, 5)
-    assert "already sent or cancelled" in mod.callback_answers[-1]["text"]
+    await bot.emu.wait_until(lambda: len(mod.callback_answers) >= before + 2, 5)
+    answers = [answer["text"] for answer in mod.callback_answers[before:]]
+    assert answers == ["Sending started.", "This announcement was already sent or cancelled."]
     await drain(engine_for)
     await bot.user(2201).wait_message()
     assert len(bot.user(2201).messages()) == 1
@@ -123,8 +129,7 @@ async def test_cancel_mid_send_stops_the_rest(bot: BotHarness, engine_for: Deliv
     assert await engine_for.run_once() == 3
     engine_for.config = full
     await mod.press("⛔ Cancel sending", summary)
-    await mod.wait_edit(summary)
-    assert "was cancelled" in summary.text
+    await bot.emu.wait_until(lambda: "was cancelled" in summary.text, 5)
     assert "Not sent: 7 messages." in summary.text
     await drain(engine_for)
     received = sum(len(bot.user(u).messages()) for u in range(2301, 2311))
@@ -132,3 +137,56 @@ async def test_cancel_mid_send_stops_the_rest(bot: BotHarness, engine_for: Deliv
     async with bot.sessionmaker() as session:
         broadcast = await session.scalar(select(Broadcast))
         assert broadcast is not None and broadcast.status == "cancelled"
+
+
+async def test_broken_html_and_oversized_text_are_refused_with_the_reason(bot: BotHarness) -> None:
+    mod = bot.user(OWNER, language_code="uk")
+    await mod.send("/broadcast")
+    await mod.wait_message(contains="українською")
+    await mod.send("Запрошуємо на <b>вебінар")
+    refusal = await mod.wait_message(contains="Telegram не прийме")
+    assert 'start tag "b"' in refusal.text and "<b>, <i>" in refusal.text
+    await mod.send("Зустріч&nbsp;громад")
+    assert "&nbsp;" in (await mod.wait_message(contains="Telegram не прийме")).text
+    await mod.send("а" * 4097)
+    assert "4097" in (await mod.wait_message(contains="4096")).text
+    await mod.send("Q&A для громад: <i>питання й відповіді</i>")  # a bare & is fine
+    await mod.wait_message(contains="англійською")
+    async with bot.sessionmaker() as session:
+        assert await session.scalar(select(Broadcast)) is None
+
+
+async def test_scheduled_broadcast_to_webinar_rsvps_waits_for_its_time(
+    bot: BotHarness, engine_for: DeliveryEngine
+) -> None:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.clock import clock, now
+    from tests.moderation.conftest import rsvp, upcoming_webinar
+
+    webinar = await upcoming_webinar(bot)
+    await add_member(bot, 2401, "en")
+    await add_member(bot, 2402, "uk", subscribed=False)  # an RSVP is consent enough
+    await add_member(bot, 2403, "uk")
+    await rsvp(bot, 2401, webinar.id)
+    await rsvp(bot, 2402, webinar.id)
+    summary = await compose(bot, f"RSVPs of a webinar > {webinar.title_en[:60]}")
+    assert "It will reach 2 members." in summary.text
+    mod = bot.user(OWNER)
+    await mod.press("🕒 Schedule", summary)
+    await mod.wait_message(contains="time zone (Kyiv)")
+    await mod.send("tomorrow at noon")
+    await mod.wait_message(contains="could not read that date")
+    when = (now() + timedelta(hours=2)).astimezone(ZoneInfo("Europe/Kyiv"))
+    await mod.send(when.strftime("%Y-%m-%d %H:%M"))
+    progress = await mod.wait_message(contains="is scheduled for")
+    assert progress.buttons == [["⛔ Cancel sending"]]
+    await drain(engine_for)
+    assert bot.user(2401).messages() == []
+    clock.advance(timedelta(hours=3))
+    await drain(engine_for)
+    assert (await bot.user(2401).wait_message()).html == EN_TEXT
+    assert (await bot.user(2402).wait_message()).html == UK_TEXT
+    assert bot.user(2403).messages() == []
+    assert "Delivered to 2 members." in await _report(bot, engine_for, mod)

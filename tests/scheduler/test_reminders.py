@@ -116,8 +116,10 @@ async def test_after_downtime_a_late_reminder_says_the_time_really_left(
         "⏰ Нагадування: вебінар почнеться через 10 хвилин."
     ]
     assert texts(bot, 302)[0].startswith("⏰ Reminder: the session starts in 10 minutes.")
-    reasons = {row.purpose.rsplit(":", 1)[1]: (row.status, row.last_error) for row in await rows(bot)}
-    assert reasons["24h"] == ("dropped", "superseded by a later reminder")
+    reasons = {
+        row.purpose.rsplit(":", 1)[1]: (row.status, row.last_error) for row in await rows(bot)
+    }
+    assert reasons["1d"] == ("dropped", "superseded by a later reminder")
 
 
 async def test_after_the_start_only_the_starting_now_message_is_sent(
@@ -178,7 +180,7 @@ async def test_a_24h_reminder_across_a_clock_change_fires_24_real_hours_before(
     assert isinstance(start, type(START))
     move_to(start - timedelta(hours=30))
     await add_webinar(bot, start)
-    await add_member(bot, 701, "uk", reminder_offsets="24h")
+    await add_member(bot, 701, "uk", reminder_offsets="1d")  # as /settings stores it
     move_to(start - H24 - timedelta(seconds=5))
     await tick_and_send(bot, deliver)
     assert texts(bot, 701) == []  # not an hour early because the wall clock moved
