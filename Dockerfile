@@ -35,7 +35,7 @@ RUN groupadd --system --gid 10001 hromada \
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
 WORKDIR /app
-USER hromada
+USER 10001:10001
 EXPOSE 8080
 # Liveness only; use /readyz (database reachable, schema at head) for load balancer checks.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

@@ -6,16 +6,24 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, LinkPreviewOptions
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+)
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import HTTPXRequest
 
 import handlers
+from bot import jobs
 from bot.commands import MEMBER_COMMANDS, MODERATOR_COMMANDS
 from bot.context import CONTEXT_TYPES
+from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, _, load_catalogues, use_locale
 from bot.runtime import Runtime
+from handlers import admin_roles
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +42,9 @@ async def register_commands(bot: Any, moderator_chat_ids: list[int]) -> None:
     scope = BotCommandScopeAllPrivateChats()
     for language in LANGUAGES:
         with use_locale(language):
-            await bot.set_my_commands(_commands(MEMBER_COMMANDS), scope=scope, language_code=language)
+            await bot.set_my_commands(
+                _commands(MEMBER_COMMANDS), scope=scope, language_code=language
+            )
     with use_locale("uk"):
         await bot.set_my_commands(_commands(MEMBER_COMMANDS), scope=scope)
     for chat_id in moderator_chat_ids:
@@ -50,16 +60,36 @@ async def set_moderator_menu(bot: Any, chat_id: int) -> None:
             )
 
 
+async def start_delivery(app: Application[Any, Any, Any, Any, Any, Any], runtime: Runtime) -> None:
+    """The outbox sender: its own Bot, so a broadcast's 429 never pauses replies to members."""
+    engine = DeliveryEngine.from_settings(
+        runtime.settings, runtime.sessionmaker, instance_id=runtime.instance
+    )
+    await engine.start()
+    runtime.extras["delivery"] = engine
+
+
+async def stop_delivery(app: Application[Any, Any, Any, Any, Any, Any], runtime: Runtime) -> None:
+    engine = runtime.extras.pop("delivery", None)
+    if engine is not None:
+        await engine.stop(graceful=True)
+
+
+def _startup_hooks() -> list[Hook]:
+    # Order matters: renderers and the engine exist before jobs can plan work for them.
+    return [start_delivery, jobs.start_scheduler, admin_roles.on_startup, *STARTUP_HOOKS]
+
+
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime: Runtime = app.bot_data["runtime"]
     await register_commands(app.bot, runtime.settings.ADMIN_IDS)
-    for hook in STARTUP_HOOKS:
+    for hook in _startup_hooks():
         await hook(app, runtime)
 
 
 async def _post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     runtime: Runtime = app.bot_data["runtime"]
-    for hook in reversed(SHUTDOWN_HOOKS):
+    for hook in [stop_delivery, *reversed(SHUTDOWN_HOOKS)]:
         await hook(app, runtime)
 
 

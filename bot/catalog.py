@@ -75,7 +75,7 @@ def sync() -> None:
 
 
 def fill(entries: dict[str, dict[str, object]]) -> int:
-    """Set translations: {msgid: {"uk": str | [3 forms], "en": str | [2 forms]}}; en defaults to msgid."""
+    """Set translations: {msgid: {"uk": str | [3 forms], "en": ...}}; en defaults to msgid."""
     changed = 0
     with locked():
         for language in LANGUAGES:
@@ -112,7 +112,9 @@ def problems() -> list[str]:
             if "fuzzy" in message.flags:
                 found.append(f"{label} is marked fuzzy")
             if message.pluralizable and len(strings) != PLURAL_FORMS[language]:
-                found.append(f"{label} has {len(strings)} plural forms, needs {PLURAL_FORMS[language]}")
+                found.append(
+                    f"{label} has {len(strings)} plural forms, needs {PLURAL_FORMS[language]}"
+                )
             if not all(strings):
                 found.append(f"{label} lacks a translation")
                 continue

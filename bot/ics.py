@@ -68,3 +68,19 @@ def webinar_ics(webinar: Webinar, language: str) -> bytes:
         calendar.add("calscale", "GREGORIAN")
         calendar.add_component(_event(webinar, language))
         return calendar.to_ical()
+
+
+def webinars_ics(webinars: list[Webinar], language: str, name: str) -> bytes:
+    """Several sessions as one calendar (a subscribed feed); same UIDs as the single files."""
+    with use_locale(language):
+        calendar = Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("x-wr-calname", name)
+        # Calendar apps poll subscribed feeds; this asks for every few hours rather than daily.
+        calendar.add("refresh-interval", timedelta(hours=4), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", "PT4H")
+        for webinar in webinars:
+            calendar.add_component(_event(webinar, language))
+        return calendar.to_ical()

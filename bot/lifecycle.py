@@ -84,9 +84,12 @@ def on_signals(stop: asyncio.Event) -> Callable[[], None]:
 
 
 async def serve(app: App, runtime: Runtime, stop: asyncio.Event | None = None) -> int:
-    """Run until `stop` is set (by SIGTERM/SIGINT unless given) and return the exit code."""
+    """Run until `stop` is set and return the exit code; without `stop`, SIGTERM/SIGINT set it."""
     settings = runtime.settings
-    stop = stop or asyncio.Event()
+    undo_signals: Callable[[], None] | None = None
+    if stop is None:
+        stop = asyncio.Event()
+        undo_signals = on_signals(stop)
     metrics = Metrics(runtime)
     instrument(app, metrics)
     server = WebServer(runtime, metrics)
@@ -95,12 +98,12 @@ async def serve(app: App, runtime: Runtime, stop: asyncio.Event | None = None) -
         server.route_updates(app, webhook_path(settings.WEBHOOK_URL))
         source = Webhook(app, server)
     runtime.extras["metrics"], runtime.extras["webserver"] = metrics, server
-    undo_signals = on_signals(stop)
     try:
         await server.start(settings.LISTEN_HOST, settings.LISTEN_PORT)
         await _run(app, runtime, server, source, stop)
     finally:
-        undo_signals()
+        if undo_signals:
+            undo_signals()
         await server.stop()
     log.info("stopped")
     return 0

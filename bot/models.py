@@ -172,7 +172,7 @@ class Delivery(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(32))  # reminder | digest | broadcast | notice | ...
-    # What this message is for, unique per chat: planning the same purpose twice owes nothing twice.
+    # What this message is for, unique per chat: planning a purpose twice owes nothing twice.
     purpose: Mapped[str] = mapped_column(String(255))
     batch: Mapped[str] = mapped_column(String(128), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

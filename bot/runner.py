@@ -65,18 +65,24 @@ def secrets_of(settings: Settings) -> list[str]:
 async def main(settings: Settings) -> int:
     # One event loop for everything: asyncpg connections belong to the loop that opened them.
     from bot.app import build_application
-    from bot.lifecycle import serve
+    from bot.lifecycle import on_signals, serve
 
+    # Signals are caught from here on, so a SIGTERM during migrations waits for them to finish.
+    stop = asyncio.Event()
+    undo_signals = on_signals(stop)
     runtime = Runtime.create(settings)
     try:
         await prepare_database(runtime)
+        if stop.is_set():
+            return 0
         app = build_application(runtime)
         log.info("starting in %s mode", "webhook" if settings.WEBHOOK_URL else "polling")
-        return await serve(app, runtime)
+        return await serve(app, runtime, stop)
     except Exception:
         log.exception("the bot stopped on an error")
         return 1
     finally:
+        undo_signals()
         await runtime.close()
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing import Annotated
 
 LANGUAGES = ("uk", "en")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -83,7 +83,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use a name like Europe/Kyiv)") from None
+            raise ValueError(
+                f"unknown time zone {value!r} (use a name like Europe/Kyiv)"
+            ) from None
         return value
 
     @field_validator("DEFAULT_LANGUAGE")

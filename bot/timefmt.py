@@ -100,6 +100,18 @@ def format_when(
     return text
 
 
+def other_clock(
+    dt_utc: datetime, zone: ZoneInfo, language: str, organiser_zone: ZoneInfo | None
+) -> str:
+    """` · 13:00 Brussels`-style second clock for short lines; "" when the clocks agree."""
+    if organiser_zone is None or organiser_zone.key == zone.key:
+        return ""
+    there, local = dt_utc.astimezone(organiser_zone), dt_utc.astimezone(zone)
+    if there.utcoffset() == local.utcoffset():
+        return ""
+    return f" · {_clock(there, language)} {zone_city(organiser_zone, language)}"
+
+
 def format_short(dt_utc: datetime, zone: ZoneInfo, language: str) -> str:
     """A compact `чт 3 груд., 14:00` for list lines."""
     local = dt_utc.astimezone(zone)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import Application
 
+from bot.calendar_feed import add_calendar_routes
 from bot.metrics import Metrics
 from bot.migrate import head_revision
 from bot.runtime import Runtime
@@ -68,6 +69,7 @@ class WebServer:
         self.web_app.router.add_get("/healthz", self._healthz)
         self.web_app.router.add_get("/readyz", self._readyz)
         self.web_app.router.add_get("/metrics", self._metrics)
+        add_calendar_routes(self.web_app, runtime)  # members' private iCal feeds
         self._runner: web.AppRunner | None = None
 
     def route_updates(self, app: Application[Any, Any, Any, Any, Any, Any], path: str) -> None:

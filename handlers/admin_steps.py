@@ -38,6 +38,10 @@ STEPS: dict[str, tuple[str, Parser]] = {
         N_("Link to join (https://…)? Send - if there is none yet."),
         lambda t, v, z: content.parse_url(t),
     ),
+    "recording_url": (
+        N_("Link to the recording (https://…)? Send - to remove it."),
+        lambda t, v, z: content.parse_url(t),
+    ),
     "news_title_uk": (N_("News title in Ukrainian?"), lambda t, v, z: content.parse_text(t, 512)),
     "news_title_en": (
         N_("News title in English? Send - to use the Ukrainian one."),
@@ -65,6 +69,7 @@ FIELD_STEPS = {
     "starts_at": ["starts_at"],
     "duration": ["duration_minutes"],
     "join_url": ["join_url"],
+    "recording": ["recording_url"],
 }
 
 

@@ -116,7 +116,7 @@ async def got_when(update: Update, context: BotContext) -> int:
         await message.reply_text(_("This announcement was already sent or cancelled."))
         return ConversationHandler.END
     language = context.member.language if context.member else "uk"
-    when = format_when(due_at, zone, language)
+    when = format_when(due_at, zone, language, context.settings.zone)
     sent = await message.reply_text(
         view.progress_text(broadcast, {}, esc(when)), reply_markup=view.stop_keyboard(broadcast.id)
     )

@@ -44,7 +44,9 @@ async def prepare(update: Update, context: BotContext) -> None:
         language_code=user.language_code,
     )
     async with context.session() as session, session.begin():
-        member = await touch_member(session, contact, pick_locale(user.language_code, default=default))
+        member = await touch_member(
+            session, contact, pick_locale(user.language_code, default=default)
+        )
     context.member = member
     set_locale(member.language)
 

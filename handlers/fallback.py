@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.context import BotContext
 from bot.i18n import _
 from bot.render.common import clip, esc
+from handlers import aftercare
 from handlers.respond import answer_stale, send
 from handlers.search import run_search
 from handlers.settings import AWAITING, receive_zone
@@ -32,6 +33,9 @@ async def free_text(update: Update, context: BotContext) -> None:
     awaiting = context.user_data.get(AWAITING) if context.user_data is not None else None
     if awaiting == "tz":
         await receive_zone(update, context, text)
+        return
+    if awaiting == aftercare.COMMENT:
+        await aftercare.receive_comment(update, context, text)
         return
     await run_search(update, context, text)
 

@@ -67,7 +67,10 @@ def _screen(kind: str, member: Member, context: BotContext) -> tuple[str, Inline
     if kind == "dig":
         text = _("How often should I send the digest of new sessions and news?")
         return text, screens.digest_keyboard(member.digest)
-    text = _("Quiet hours: I hold digests and announcements back at night. Reminders still come.")
+    text = _(
+        "Quiet hours: reminders, digests and announcements wait until the morning. Only "
+        "“starting now” for a session you chose still comes, without a sound."
+    )
     return text, screens.quiet_keyboard(screens.quiet_key(member))
 
 

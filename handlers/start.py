@@ -9,6 +9,7 @@ from bot.context import BotContext
 from bot.i18n import _
 from bot.render.common import esc, menu_keyboard
 from bot.render.settings import offset_label
+from bot.services import catchup
 from bot.services.members import get_member, subscribe
 from bot.services.themes import theme_by_slug
 from bot.services.webinars import webinar_by_slug
@@ -92,6 +93,7 @@ async def confirm_subscription(update: Update, context: BotContext) -> None:
     async with context.session() as session, session.begin():
         member = await get_member(session, query.from_user.id)
         if member is not None:
+            await catchup.welcome_back(session, member)  # back after /stop: what they missed
             await subscribe(session, member)
     await query.answer(_("Subscribed."))
     await query.edit_message_text(_subscribed_text(), reply_markup=menu_keyboard())

@@ -36,5 +36,7 @@ async def test_command_menu_is_registered_in_both_languages(bot: BotHarness) -> 
     en = bot.emu.commands[("all_private_chats", "en")]
     assert [c["command"] for c in uk] == [c["command"] for c in en]
     assert "webinars" in [c["command"] for c in uk]
-    described = {c["command"]: (c["description"], e["description"]) for c, e in zip(uk, en)}
+    described = {
+        c["command"]: (c["description"], e["description"]) for c, e in zip(uk, en, strict=True)
+    }
     assert described["webinars"] == ("Найближчі вебінари", "Upcoming webinars")

@@ -24,7 +24,9 @@ async def _tables(engine: AsyncEngine) -> set[str]:
         return set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
 
 
-async def test_upgrade_downgrade_upgrade_and_no_drift(engine: AsyncEngine, database_url: str) -> None:
+async def test_upgrade_downgrade_upgrade_and_no_drift(
+    engine: AsyncEngine, database_url: str
+) -> None:
     await _empty(engine)
     config = alembic_config(database_url)
     await asyncio.to_thread(upgrade, database_url)

@@ -19,6 +19,7 @@ from bot.content.parse import load_yaml, read_content, validate
 from bot.content.schema import KINDS, Entry, Local, dump_entry
 from bot.db import Base, transaction
 from bot.models import Contact, NewsItem, Theme, Webinar
+from bot.services.recording import recording_added
 
 Outcome = Literal["created", "updated", "unchanged"]
 MODELS: dict[str, type[Base]] = {
@@ -69,7 +70,7 @@ async def import_content(
     raw = read_content(data) if isinstance(data, str | os.PathLike) else data
     themes = {theme.slug: theme for theme in await session.scalars(select(Theme))}
     entries = validate(raw, known_themes=themes.keys(), tz=tz)
-    report = ImportReport()
+    report, announce = ImportReport(), []
     for kind, batch in entries.items():
         model = MODELS[kind]
         key = KINDS[kind].KEY
@@ -77,13 +78,17 @@ async def import_content(
         found = await session.scalars(select(model).where(getattr(model, key).in_(keys)))
         existing = {getattr(row, key): row for row in found}
         for entry in batch:
-            row, outcome = _upsert(
-                session, model, entry, existing.get(getattr(entry, key)), themes, tz
-            )
+            before = existing.get(getattr(entry, key))
+            had = getattr(before, "recording_url", None)
+            row, outcome = _upsert(session, model, entry, before, themes, tz)
             setattr(report.counts[kind], outcome, getattr(report.counts[kind], outcome) + 1)
             if isinstance(row, Theme):
                 themes[row.slug] = row
+            if isinstance(before, Webinar) and row.recording_url and row.recording_url != had:
+                announce.append(row)
     await session.flush()
+    for webinar in announce:  # a recording added to a known session is announced once
+        await recording_added(session, webinar)
     return report
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardMarkup
@@ -25,4 +26,13 @@ class DropDelivery(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
+        self.reason = reason
+
+
+class DeferDelivery(Exception):
+    """Raised by a renderer or gate: not now, at `until` (quiet hours); no attempt is counted."""
+
+    def __init__(self, until: datetime, reason: str) -> None:
+        super().__init__(reason)
+        self.until = until
         self.reason = reason

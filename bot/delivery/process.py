@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import now
 from bot.delivery.classify import Verdict
 from bot.delivery.config import EngineConfig
-from bot.delivery.message import DropDelivery, OutgoingMessage
+from bot.delivery.message import DeferDelivery, DropDelivery, OutgoingMessage
 from bot.delivery.outcome import Outcome, Status
-from bot.delivery.render import Renderer
+from bot.delivery.render import Renderer, apply_gates
 from bot.delivery.sender import Call, Sender, SendResult, plan_calls
 from bot.models import Delivery
 
@@ -77,11 +77,15 @@ class RowProcessor:
             # A session for reads only, closed before any HTTP call.
             async with self._sessionmaker() as session:
                 message: OutgoingMessage | None = await renderer(session, row)
+                if message is not None:
+                    message = await apply_gates(session, row, message)
             if message is None:
                 return _outcome(row, Status.DROPPED, "no longer meaningful")
             calls = plan_calls(message)
         except DropDelivery as exc:
             return _outcome(row, Status.DROPPED, exc.reason)
+        except DeferDelivery as exc:
+            return _outcome(row, Status.DEFER, exc.reason, retry_at=exc.until)
         except Exception as exc:
             log.exception("rendering delivery %s (%s) failed", row.id, row.kind)
             return _outcome(row, Status.FAILED, f"render error: {exc!r}"[:500])

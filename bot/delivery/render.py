@@ -10,13 +10,30 @@ from bot.delivery.message import OutgoingMessage
 from bot.models import Delivery, Member
 
 Renderer = Callable[[AsyncSession, Delivery], Awaitable[OutgoingMessage | None]]
+# A check every rendered message passes at send time (e.g. the member's quiet hours): it returns
+# the message (possibly changed) or raises DropDelivery / DeferDelivery.
+Gate = Callable[[AsyncSession, Delivery, OutgoingMessage], Awaitable[OutgoingMessage]]
 
 # One process-wide registry, filled by the composition root (bot/app.py) at start-up.
 RENDERERS: dict[str, Renderer] = {}
+GATES: list[Gate] = []
 
 
 def register_renderer(kind: str, renderer: Renderer) -> None:
     RENDERERS[kind] = renderer
+
+
+def register_gate(gate: Gate) -> None:
+    if gate not in GATES:
+        GATES.append(gate)
+
+
+async def apply_gates(
+    session: AsyncSession, delivery: Delivery, message: OutgoingMessage
+) -> OutgoingMessage:
+    for gate in GATES:
+        message = await gate(session, delivery, message)
+    return message
 
 
 async def render_text(session: AsyncSession, delivery: Delivery) -> OutgoingMessage | None:

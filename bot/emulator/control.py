@@ -3,6 +3,8 @@
 * ``POST /_emu/users`` ``{"id", "first_name"?, "language_code"?, "username"?}`` -> the User dict.
 * ``GET /_emu/users`` -> ``{"users": [User, ...]}``.
 * ``POST /_emu/send`` ``{"user_id", "text"}`` -> ``{"ok": true, "message": Message}``.
+* ``POST /_emu/send_document`` ``{"user_id", "file_name", "data_base64", "mime_type"?,
+  "caption"?}`` -> ``{"ok": true, "message": Message}`` (up to 20 MB, like a bot's download).
 * ``POST /_emu/press`` ``{"user_id", "message_id", "callback_data"}`` (or ``"label"`` instead of
   callback_data) -> ``{"ok": true, "callback_query_id": "..."}``.
 * ``GET /_emu/messages?chat_id=&after=<seq>&wait=<seconds>`` long-polls (up to 60 s) for events
@@ -20,6 +22,8 @@ Errors answer ``{"ok": false, "error": "..."}`` with status 400/404.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -27,6 +31,9 @@ from aiohttp import web
 
 if TYPE_CHECKING:
     from .server import Emulator
+
+
+MAX_UPLOAD = 20 * 1024 * 1024  # Telegram lets bots download files up to 20 MB
 
 
 def _fail(status: int, error: str) -> web.Response:
@@ -64,6 +71,24 @@ def add_control_routes(emu: Emulator) -> None:
         if body.get("user_id") not in emu.users or not body.get("text"):
             return _fail(400, "a known user_id and a non-empty text are required")
         message = await emu.user(body["user_id"]).send(str(body["text"]))
+        return web.json_response({"ok": True, "message": message})
+
+    async def send_document(request: web.Request) -> web.Response:
+        body = await _body(request)
+        if body.get("user_id") not in emu.users or not body.get("file_name"):
+            return _fail(400, "a known user_id and a file_name are required")
+        try:
+            data = base64.b64decode(str(body.get("data_base64") or ""), validate=True)
+        except binascii.Error:
+            return _fail(400, "data_base64 is not base64")
+        if len(data) > MAX_UPLOAD:
+            return _fail(400, "file is too big")
+        message = await emu.user(body["user_id"]).send_document(
+            str(body["file_name"]),
+            data,
+            mime=str(body.get("mime_type") or "application/octet-stream"),
+            caption=body.get("caption") or None,
+        )
         return web.json_response({"ok": True, "message": message})
 
     async def press(request: web.Request) -> web.Response:
@@ -114,6 +139,7 @@ def add_control_routes(emu: Emulator) -> None:
     router.add_post("/_emu/users", create_user)
     router.add_get("/_emu/users", list_users)
     router.add_post("/_emu/send", send)
+    router.add_post("/_emu/send_document", send_document)
     router.add_post("/_emu/press", press)
     router.add_get("/_emu/messages", events)
     router.add_get("/_emu/files/{file_id}", download)

@@ -16,7 +16,8 @@
   is closed without an answer; with ``delivered=True`` the message is recorded first),
   ``slow_response(count=None, delay_s=1.0, *, probability=None)`` (recorded as delivered, answered
   ``delay_s`` late: "accepted but timed out"), ``seed(n)`` for the probability draws, ``reset()``.
-* ``count_429`` — how many 429 answers were given (forced or by limits).
+* ``count_429`` — how many 429 answers were given (forced or by limits); ``log_429`` says which:
+  ``(monotonic time, "global" | "per_chat" | "per_group" | "forced", chat_id, retry_after)``.
 
 Transport faults and 429s apply to ``SEND_METHODS`` only, so a bot's polling and callback answers
 keep working while its sends fail; block/not-found/migration apply to every method with that
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,6 +94,7 @@ class Faults:
         self._on_migrate = on_migrate
         self.rng = random.Random(0)
         self.count_429 = 0
+        self.log_429: list[tuple[float, str, int | None, int]] = []
         self.reset()
 
     def reset(self) -> None:
@@ -190,19 +193,20 @@ class Faults:
             if forced.count > 0 and forced.chat_id in (None, chat_id):
                 forced.count -= 1
                 self._forced = [f for f in self._forced if f.count > 0]
-                raise self._too_many(forced.retry_after)
-        waits = []
+                raise self._too_many(forced.retry_after, "forced", chat_id)
+        waits: list[tuple[int | None, str]] = []
         paid_ok = paid and (self._global_rate or 0) < PAID_PER_SEC
         global_window = self._paid if paid_ok else self._global
         if global_window:
-            waits.append(global_window.retry_after(None, now))
+            waits.append((global_window.retry_after(None, now), "global"))
         if self._per_chat and chat_id is not None:
-            waits.append(self._per_chat.retry_after(chat_id, now))
+            waits.append((self._per_chat.retry_after(chat_id, now), "per_chat"))
         if self._per_group and chat_id is not None and chat_id < 0:
-            waits.append(self._per_group.retry_after(chat_id, now))
-        wait = max((w for w in waits if w is not None), default=None)
-        if wait is not None:
-            raise self._too_many(wait)
+            waits.append((self._per_group.retry_after(chat_id, now), "per_group"))
+        exceeded = [(wait, name) for wait, name in waits if wait is not None]
+        if exceeded:
+            wait, name = max(exceeded)
+            raise self._too_many(wait, name, chat_id)
 
     def record_send(self, method: str, chat_id: int | None, paid: bool, now: float) -> None:
         """Count an accepted send in the windows (refused ones do not use up quota)."""
@@ -227,8 +231,9 @@ class Faults:
             return self._slow_delay
         return 0.0
 
-    def _too_many(self, retry_after: int) -> ApiError:
+    def _too_many(self, retry_after: int, limit: str, chat_id: int | None) -> ApiError:
         self.count_429 += 1
+        self.log_429.append((time.monotonic(), limit, chat_id, retry_after))
         return ApiError(
             429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
         )

@@ -19,6 +19,7 @@ FIELDS = {
     "starts_at": N_("Date and time"),
     "duration": N_("Duration"),
     "join_url": N_("Join link"),
+    "recording": N_("Recording link"),
 }
 KINDS = {
     "themes": N_("themes"),
@@ -82,6 +83,13 @@ def field_keyboard(webinar_id: int) -> InlineKeyboardMarkup:
         [InlineKeyboardButton(_(label), callback_data=f"aw:field:{webinar_id}:{name}")]
         for name, label in FIELDS.items()
     ]
+    # One tap each: the session cannot go as planned (handlers/disruption.py).
+    rows.append(
+        [
+            InlineKeyboardButton(_("⏸ Postponed"), callback_data=f"aw:pp:{webinar_id}"),
+            InlineKeyboardButton(_("⚠️ Interrupted"), callback_data=f"aw:int:{webinar_id}"),
+        ]
+    )
     rows.append(
         [InlineKeyboardButton(_("❌ Cancel this webinar"), callback_data=f"aw:drop:{webinar_id}")]
     )

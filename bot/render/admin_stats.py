@@ -51,7 +51,18 @@ def stats_text(data: Overview, zone: ZoneInfo, language: str) -> str:
         )  # fmt: skip
     if not data.broadcasts:
         lines.append("—")
-    return "\n".join(lines)
+    return "\n".join(lines + feedback_lines(data, language))
+
+
+def feedback_lines(data: Overview, language: str) -> list[str]:
+    """Average rating and number of ratings per recent session (bot.services.feedback)."""
+    lines = ["", _("<b>Feedback</b> (average of 5, ratings)")]
+    for item in data.feedback:
+        title = esc(clip(local(item.webinar, "title", language), 50))
+        lines.append(f"{item.average:.1f} ★ · {item.count} · {title} (#{item.webinar.id})")
+    if not data.feedback:
+        lines.append("—")
+    return lines
 
 
 def export_keyboard(

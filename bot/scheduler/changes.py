@@ -72,6 +72,16 @@ async def cancel(session: AsyncSession, webinar: Webinar, *, zone: str | None = 
     return await _stopped(session, webinar, zone)
 
 
+async def postpone(session: AsyncSession, webinar: Webinar, *, zone: str | None = None) -> int:
+    """Postpone `webinar` with no new time yet; return how many notices are owed."""
+    if webinar.status == "postponed":
+        return 0
+    webinar.status = "postponed"
+    webinar.updated_at = now()
+    await session.flush()
+    return await _stopped(session, webinar, zone)
+
+
 async def reconcile(session: AsyncSession, zone: str, moment: datetime) -> int:
     """Owe notices for changes made outside these services (content import, direct edits)."""
     changed = await session.scalars(
@@ -158,4 +168,4 @@ async def _owe(
     )
 
 
-__all__ = ["cancel", "reconcile", "reminder_batch", "reschedule"]
+__all__ = ["cancel", "postpone", "reconcile", "reminder_batch", "reschedule"]

@@ -139,16 +139,21 @@ async def _plan_chunk(
         if not items["news"] and not items["webinars"]:
             continue  # an empty digest is not sent
         rows.append(_row(member, period, items, settings.TIMEZONE))
-        entries += [
-            {"member_id": member.id, "item_kind": kind, "item_id": item, "created_at": now()}
-            for kind, ids in (("news", items["news"]), ("webinar", items["webinars"]))
-            for item in ids
-        ]
+        entries += _entries(member.id, items)
     if not rows:
         return 0
     await owe_many(session, rows)
     await _record(session, entries, [row["member_id"] for row in rows], period)
     return len(rows)
+
+
+def _entries(member_id: int, items: dict[str, list[int]]) -> list[dict[str, Any]]:
+    pairs = [("news", i) for i in items["news"]] + [("webinar", i) for i in items["webinars"]]
+    moment = now()
+    return [
+        {"member_id": member_id, "item_kind": kind, "item_id": item, "created_at": moment}
+        for kind, item in pairs
+    ]
 
 
 def _row(member: Member, period: Period, items: dict[str, list[int]], zone: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from bot.models import Delivery, Member, NewsItem, Webinar
 from bot.render.common import clip, esc, is_link
 from bot.render.webinar import title_of
 from bot.scheduler.render import DEFAULTS
-from bot.timefmt import format_short, parse_zone
+from bot.timefmt import format_short, other_clock, parse_zone
 
 SUMMARY_LIMIT = 220
 HEADINGS = {"weekly": N_("📰 Your weekly digest"), "daily": N_("📰 Your daily digest")}
@@ -52,6 +52,7 @@ def webinar_line(webinar: Webinar, member: Member, organiser: str) -> str:
     zone = parse_zone(member.time_zone or "") or parse_zone(organiser) or parse_zone("UTC")
     assert zone is not None
     when = format_short(webinar.starts_at, zone, member.language)
+    when += other_clock(webinar.starts_at, zone, member.language, parse_zone(organiser))
     return f"• {esc(when)} — {esc(title_of(webinar, member.language))}"
 
 

@@ -17,6 +17,7 @@ from bot.scheduler.digest import GRACE, latest_period, plan_digests
 from bot.scheduler.feeds import poll_all
 from bot.scheduler.locks import try_planner_lock
 from bot.scheduler.reminders import plan_reminders
+from bot.services.community import plan_starting
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ async def planner_tick(runtime: Runtime) -> dict[str, int]:
         reminders = await plan_reminders(
             session, settings.REMINDER_OFFSETS, settings.TIMEZONE, moment
         )
+        reminders += await plan_starting(session, moment)  # linked community chats
     if reminders or notices:
         log.info("planned %d reminders and %d change notices", reminders, notices)
         wake_delivery(runtime)

@@ -111,12 +111,11 @@ async def plan_webinar(
     for offset in offsets:
         if not should_plan(webinar, offset, moment):
             continue
-        key = format_offset(offset)
         payload = {
             "webinar_id": webinar.id,
             "version": webinar.schedule_version,
-            "offset": key,
-            "offsets": keys,
+            "offset": format_offset(offset),
+            "offsets": keys,  # the renderer needs them to tell a stale reminder
             "zone": zone,
         }
         planned += await owe_from_select(

@@ -133,7 +133,8 @@ async def render_reminder(session: AsyncSession, delivery: Delivery) -> Outgoing
     with use_locale(target.member.language):
         text = reminder_text(target, offset)
         keyboard = card_keyboard(target.webinar, target.rsvp)
-    return OutgoingMessage(text=text, reply_markup=keyboard)
+    # Text first on slow networks: no preview card for the join link.
+    return OutgoingMessage(text=text, reply_markup=keyboard, link_preview_disabled=True)
 
 
 def check_notice(target: Target, payload: dict[str, object]) -> str:
@@ -162,7 +163,9 @@ async def render_notice(session: AsyncSession, delivery: Delivery) -> OutgoingMe
         if what == "moved":
             lines.append(_("Reminders will follow the new time."))
         keyboard = card_keyboard(target.webinar, target.rsvp)
-    return OutgoingMessage(text="\n".join(lines), reply_markup=keyboard)
+    return OutgoingMessage(
+        text="\n".join(lines), reply_markup=keyboard, link_preview_disabled=True
+    )
 
 
 register_renderer("reminder", render_reminder)

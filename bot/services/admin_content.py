@@ -16,6 +16,7 @@ from bot.clock import now
 from bot.content import ContentError, ImportReport, import_content, load_yaml
 from bot.models import NewsItem, Webinar
 from bot.scheduler import changes
+from bot.services import recording
 from bot.services.webinars import LONGEST
 
 FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M")
@@ -117,6 +118,8 @@ async def edit_webinar(
 ) -> None:
     """Set plain fields; a new start goes through the scheduler so members are told once."""
     starts_at = values.pop("starts_at", None)
+    if "recording_url" in values:  # a new recording is announced to the people who cared
+        await recording.set_recording(session, webinar, values.pop("recording_url"))
     for name, value in values.items():
         setattr(webinar, name, value)
     webinar.updated_at = now()

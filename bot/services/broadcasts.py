@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import now
 from bot.delivery import batch_stats, cancel_batch, owe, owe_from_select
 from bot.models import Broadcast, Member, Rsvp, Theme, Webinar, member_themes
+from bot.services import community
 from bot.telegram_html import MessageProblem, check_message
 
 KIND = "broadcast"
@@ -124,6 +125,8 @@ async def launch(
         payload={"broadcast_id": broadcast_id},
         due_at=due_at,
     )
+    if broadcast.audience.get("kind", "all") == "all":  # linked community chats hear it too
+        broadcast.recipients += await community.owe_broadcast(session, broadcast_id, batch, due_at)
     return broadcast
 
 

@@ -57,6 +57,8 @@ async def stop(session: AsyncSession, member: Member) -> None:
     """Pause everything owed to the member; pending deliveries are cancelled, not lost silently."""
     member.subscribed = False
     member.state = "stopped"
+    # Where a catch-up starts when they come back (bot.services.catchup).
+    member.unreachable_since = member.unreachable_since or now()
     await session.execute(
         Delivery.__table__.update()
         .where(Delivery.member_id == member.id, Delivery.status == "pending")

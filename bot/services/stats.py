@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import now
 from bot.models import Broadcast, Member, Rsvp, Webinar
-from bot.services import broadcasts
+from bot.services import broadcasts, feedback
 
 UPCOMING = 10
 
@@ -27,6 +27,7 @@ class Overview:
     new_30: int = 0
     rsvps: list[tuple[Webinar, int]] = field(default_factory=list)
     broadcasts: list[tuple[Broadcast, dict[str, Any]]] = field(default_factory=list)
+    feedback: list[feedback.Summary] = field(default_factory=list)
 
 
 async def overview(session: AsyncSession) -> Overview:
@@ -46,6 +47,7 @@ async def overview(session: AsyncSession) -> Overview:
     result.new_30 = await _joined_since(session, moment - timedelta(days=30))
     result.rsvps = await upcoming_rsvps(session)
     result.broadcasts = await broadcasts.recent(session)
+    result.feedback = await feedback.summaries(session)
     return result
 
 

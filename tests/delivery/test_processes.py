@@ -35,12 +35,6 @@ async def spawn(
     )  # fmt: skip
 
 
-async def wait_for(predicate: object, timeout: float) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():  # type: ignore[operator]
-            await asyncio.sleep(0.02)
-
-
 async def test_kill_9_mid_batch_then_resume_delivers_everything(
     sessionmaker: Maker, emu: Emulator, database_url: str, tmp_path: Path
 ) -> None:
@@ -48,7 +42,7 @@ async def test_kill_9_mid_batch_then_resume_delivers_everything(
     await owe_texts(sessionmaker, chats)
     log = tmp_path / "worker.log"
     first = await spawn(database_url, emu, log)
-    await wait_for(lambda: len(sends(emu)) >= 100, timeout=30)
+    await emu.wait_until(lambda: len(sends(emu)) >= 100, timeout=30)
     first.kill()  # SIGKILL: no graceful anything
     await first.wait()
     async with sessionmaker() as session:
@@ -76,8 +70,8 @@ async def test_two_postgresql_senders_share_work_without_duplicates(
     await owe_texts(sessionmaker, range(1, 401))
     other_db = make_engine(database_url)
     try:
-        first = make_delivery_engine(rate=200.0)
-        second = make_delivery_engine(make_sessionmaker(other_db), rate=200.0)
+        first = make_delivery_engine(rate=60.0, claim_batch=20)
+        second = make_delivery_engine(make_sessionmaker(other_db), rate=60.0, claim_batch=20)
         await first.start()
         await second.start()
         assert await first.drain(timeout=30)

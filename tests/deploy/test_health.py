@@ -11,14 +11,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.clock import now
 from bot.db import transaction
-from bot.delivery import owe_many, set_paused
+from bot.delivery import DeliveryEngine, EngineConfig, owe_many, set_paused
 from bot.emulator.server import Emulator
 from bot.metrics import Metrics
 from bot.migrate import upgrade_async
 from bot.runtime import Runtime
 from bot.webserver import Phase, WebServer
 from tests.conftest import POSTGRES_URL
-from tests.deploy.conftest import ServeFactory, http_get
+from tests.deploy.conftest import Served, ServeFactory, eventually, http_get, plan_broadcast
 from tests.deploy.test_webhook import start_update
 from tests.harness import harness_settings
 
@@ -135,3 +135,30 @@ async def _owe_rows(runtime: Runtime) -> None:
             for n in range(4)
         ]
         await owe_many(session, rows)
+
+
+async def test_metrics_report_the_delivery_engines_429s(serve_bot: ServeFactory) -> None:
+    served = await serve_bot(webhook=True)
+    runtime = served.runtime
+    engine = runtime.extras.get("delivery")
+    if engine is None:  # the composition root runs none yet: the metrics read whichever runs
+        config = EngineConfig(rate=200, idle_poll=0.05, backoff_base=0.05)
+        engine = DeliveryEngine.from_settings(
+            runtime.settings, runtime.sessionmaker, config=config
+        )
+        runtime.extras["delivery"] = engine
+        await engine.start()
+    served.emu.faults.force_429(2, retry_after=1)
+    await plan_broadcast(runtime.settings.DATABASE_URL, [3301])
+    engine.wake()
+    await served.emu.user(3301).wait_message(timeout=10, contains="Оголошення")
+    await eventually(lambda: _sent_recorded(served))
+    found = samples((await served.get("/metrics"))[1])
+    assert found[("hromada_telegram_429_total", ())] == 2
+    assert found[("hromada_delivery_messages_sent_total", ())] == 1
+    assert found[("hromada_delivery_outcomes_total", (("status", "sent"),))] == 1
+    assert found[("hromada_delivery_sender", ())] == 1
+
+
+async def _sent_recorded(served: Served) -> bool:
+    return b'hromada_deliveries{status="sent"} 1.0' in (await served.get("/metrics"))[1].encode()

@@ -13,6 +13,7 @@ from tests.deploy.conftest import SECRET
 from tests.deploy.process import BotProcess
 from tests.deploy.test_webhook import start_update
 
+pytestmark = pytest.mark.slow  # real processes: a few seconds each to import and migrate
 TOKEN = "987654321:AAH-deploy_TestSecretPart0123456789"
 
 

@@ -41,7 +41,7 @@ async def test_members_are_answered_in_webhook_mode(
     assert (await user.wait_message()).text.startswith(greeting)
 
 
-@pytest.mark.parametrize("secret", [None, "wrong-secret", SECRET[:-1], ""])
+@pytest.mark.parametrize("secret", [None, "wrong-secret", SECRET[:-1]])
 async def test_updates_without_the_right_secret_are_refused_and_not_handled(
     serve_bot: ServeFactory, secret: str | None, caplog: pytest.LogCaptureFixture
 ) -> None:

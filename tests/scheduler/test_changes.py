@@ -121,3 +121,24 @@ async def test_cancel_tells_members_who_were_planned_and_those_who_asked(
         await planner_tick(bot.runtime)
         await deliver()
     assert len(texts(bot, 901)) == len(texts(bot, 902)) == 1  # no reminders, no second notice
+
+
+async def test_postpone_tells_planned_members_once_and_silences_reminders(
+    bot: BotHarness, deliver: Deliver
+) -> None:
+    from bot.scheduler.changes import postpone
+
+    move_to(START - timedelta(hours=30))
+    webinar_id = await add_webinar(bot, START)
+    await add_member(bot, 951, "en")
+    await planner_tick(bot.runtime)
+    async with transaction(bot.sessionmaker) as session:
+        webinar = await session.get(Webinar, webinar_id)
+        assert webinar is not None
+        assert await postpone(session, webinar, zone="Europe/Kyiv") == 1
+        assert await postpone(session, webinar, zone="Europe/Kyiv") == 0
+    await deliver()
+    move_to(START - timedelta(hours=24) + SECOND)
+    await planner_tick(bot.runtime)
+    await deliver()
+    assert first_lines(bot, 951) == ["⏸ Postponed: the new date will be announced."]

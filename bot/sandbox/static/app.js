@@ -123,6 +123,34 @@ async function send(text) {
   }
 }
 
+function readBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+async function attach(input) {
+  const file = input.files[0];
+  input.value = "";
+  if (!file || !state.user) return;
+  const caption = $("composer-text").value.trim();
+  $("composer-text").value = "";
+  try {
+    await api("/_emu/send_document", {
+      user_id: state.user.id,
+      file_name: file.name,
+      mime_type: file.type || "application/octet-stream",
+      data_base64: await readBase64(file),
+      caption: caption || undefined,
+    });
+  } catch (error) {
+    toast(error.message);
+  }
+}
+
 async function press(messageId, spec, node) {
   if (spec.url) {
     const href = safeHref(spec.url);
@@ -222,8 +250,11 @@ function openChat(user) {
   $("picker").hidden = true;
   $("chat").hidden = false;
   $("people-button").hidden = false;
-  $("chat-title").textContent = user.first_name;
-  $("chat-sub").replaceChildren(...identityBadges(user, state.info.moderator_id));
+  // Like Telegram, the header names the bot; who *you* are sits under it, for the two-tab case.
+  $("chat-title").textContent = state.info.bot.first_name;
+  const you = document.createElement("span");
+  you.textContent = t("you", { name: user.first_name });
+  $("chat-sub").replaceChildren(you, ...identityBadges(user, state.info.moderator_id));
   poll(user.id, state.poll.signal);
   $("composer-text").focus();
 }
@@ -246,6 +277,7 @@ function bind() {
     input.value = "";
   });
   $("fast-forward").addEventListener("click", fastForward);
+  $("attach").addEventListener("change", () => attach($("attach")));
   $("menu-button").addEventListener("click", () => showCommands().catch((e) => toast(e.message)));
   $("people-button").addEventListener("click", () => (location.hash = ""));
   $("alert-ok").addEventListener("click", () => ($("alert").hidden = true));

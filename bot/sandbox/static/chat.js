@@ -45,7 +45,8 @@ function sizeText(bytes) {
 
 function documentBox(doc) {
   const box = el("a", "document");
-  box.href = doc.url;
+  // Bot documents carry their URL; a person's own upload is served by file_id.
+  box.href = doc.url || `/_emu/files/${encodeURIComponent(doc.file_id)}`;
   box.download = doc.file_name || "file";
   box.title = t("download");
   box.append(el("span", "doc-icon", "⬇"));

@@ -1,0 +1,152 @@
+"""Issue #11 fixtures: rows in the harness database, a fast delivery engine, Telegram updates."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+import bot.jobs  # noqa: F401  (the reminder, notice and digest renderers)
+from bot.clock import clock
+from bot.db import transaction
+from bot.delivery import DeliveryEngine, EngineConfig
+from bot.emulator.botinfo import member_json
+from bot.jobs import planner_tick
+from bot.models import Delivery, Member, Rsvp, Theme, Webinar
+from tests.harness import BotHarness
+
+OWNER = 1001
+# No per-chat or per-group spacing: a test sends a chat several messages within a second.
+FAST = EngineConfig(
+    rate=500.0,
+    idle_poll=0.05,
+    backoff_base=0.05,
+    private_interval=0.0,
+    group_interval=0.0,
+    lease=timedelta(seconds=30),
+    lock_ttl=timedelta(seconds=3),
+)
+_serial = itertools.count(1)
+Deliver = Callable[[], Awaitable[None]]
+
+
+def at(text: str) -> datetime:
+    """An aware UTC datetime from `2027-03-28T11:00`."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def move_to(moment: datetime) -> None:
+    clock.set(moment)
+
+
+async def add_member(bot: BotHarness, user_id: int, language: str = "uk", **fields: Any) -> int:
+    values: dict[str, Any] = {"subscribed": True, "first_name": f"Member{user_id}"} | fields
+    async with transaction(bot.sessionmaker) as session:
+        member = Member(user_id=user_id, chat_id=user_id, language=language, **values)
+        session.add(member)
+        await session.flush()
+        return member.id
+
+
+async def add_webinar(bot: BotHarness, starts_at: datetime, **fields: Any) -> int:
+    n = next(_serial)
+    values: dict[str, Any] = {
+        "slug": f"session-{n}",
+        "title_uk": f"Відбудова громад {n}",
+        "title_en": f"Rebuilding hromadas {n}",
+        "duration_minutes": 90,
+        "join_url": "https://example.org/join",
+    } | fields
+    async with transaction(bot.sessionmaker) as session:
+        themes = values.pop("themes", [])
+        webinar = Webinar(starts_at=starts_at, **values)
+        if themes:
+            found = await session.scalars(select(Theme).where(Theme.slug.in_(themes)))
+            webinar.themes = list(found)
+        session.add(webinar)
+        await session.flush()
+        return webinar.id
+
+
+async def rsvp(bot: BotHarness, member_id: int, webinar_id: int) -> None:
+    async with transaction(bot.sessionmaker) as session:
+        session.add(Rsvp(member_id=member_id, webinar_id=webinar_id))
+
+
+async def follow(bot: BotHarness, member_id: int, slug: str) -> None:
+    async with transaction(bot.sessionmaker) as session:
+        member = await session.get(Member, member_id)
+        theme = await session.scalar(select(Theme).where(Theme.slug == slug))
+        assert member is not None and theme is not None
+        member.themes.append(theme)
+
+
+async def rows(bot: BotHarness, kind: str | None = None) -> list[Delivery]:
+    async with bot.sessionmaker() as session:
+        query = select(Delivery).order_by(Delivery.id)
+        if kind:
+            query = query.where(Delivery.kind == kind)
+        return list(await session.scalars(query))
+
+
+async def member_row(bot: BotHarness, user_id: int) -> Member:
+    async with bot.sessionmaker() as session:
+        member = await session.scalar(select(Member).where(Member.user_id == user_id))
+    assert member is not None
+    return member
+
+
+def texts(bot: BotHarness, chat_id: int) -> list[str]:
+    return [message.text for message in bot.emu.messages.get(chat_id, [])]
+
+
+def sends(bot: BotHarness, chat_id: int) -> list[dict[str, Any]]:
+    """The parameters of every sendMessage the bot made to this chat."""
+    return [
+        r.params for r in bot.emu.requests if r.method == "sendMessage" and r.chat_id == chat_id
+    ]
+
+
+@pytest.fixture
+async def deliver(bot: BotHarness) -> AsyncIterator[Deliver]:
+    """Send everything due at the test clock now, through a test engine."""
+    engine = DeliveryEngine.from_settings(bot.settings, bot.sessionmaker, config=FAST)
+
+    async def drain() -> None:
+        for _ in range(20):
+            if not await engine.run_once():
+                return
+        raise AssertionError("the outbox kept finding due rows")
+
+    yield drain
+    await engine.stop(graceful=False)
+
+
+async def tick_and_send(bot: BotHarness, deliver: Deliver) -> None:
+    await planner_tick(bot.runtime)
+    await deliver()
+
+
+def push(bot: BotHarness, update: dict[str, Any]) -> None:
+    """An update Telegram sends that no driver helper makes (e.g. a member unblocking the bot)."""
+    bot.emu.updates.push(update)
+
+
+def my_chat_member(bot: BotHarness, user_id: int, old: str, new: str) -> dict[str, Any]:
+    """The update Telegram sends when a member blocks (kicked) or unblocks (member) the bot."""
+    user = dict(bot.user(user_id).user)
+    chat = {"id": user_id, "type": "private", "first_name": user["first_name"]}
+    return {
+        "my_chat_member": {
+            "chat": chat,
+            "from": user,
+            "date": int(time.time()),
+            "old_chat_member": member_json(dict(bot.emu.bot_user), old),
+            "new_chat_member": member_json(dict(bot.emu.bot_user), new),
+        }
+    }
