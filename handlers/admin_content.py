@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -13,7 +12,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
 from bot.i18n import _
@@ -23,8 +21,8 @@ from bot.services import admin_content as content
 from bot.services import audit
 from bot.services.admin_content import InputProblem
 from handlers import admin_webinars
+from handlers.admin_guard import conversation, guarded, language_of, moderator_zone
 from handlers.admin_import import import_document
-from handlers.admin_roles import guarded, language_of, moderator_zone
 from handlers.admin_steps import FIELD_STEPS, NEW_WEBINAR, NEWS, STEPS, prompt
 
 STEP, CONFIRM = range(10, 12)
@@ -98,31 +96,35 @@ async def _confirm_webinar(update: Update, context: BotContext, state: dict[str,
     return CONFIRM
 
 
+def _finished(update: Update, context: BotContext) -> tuple[Message, int]:
+    """The flow's last answer is in: forget the draft; who answered, and where."""
+    assert update.effective_message is not None and update.effective_user is not None
+    if context.user_data is not None:
+        context.user_data.pop(KEY, None)
+    return update.effective_message, update.effective_user.id
+
+
 async def _save_news(update: Update, context: BotContext, state: dict[str, Any]) -> int:
+    message, actor = _finished(update, context)
     values = state["values"]
     fields = {"title_uk": values["news_title_uk"], "title_en": values["news_title_en"]}
     fields |= {"summary_uk": values["summary_uk"], "summary_en": values["summary_en"]}
     async with context.session() as session, session.begin():
         item = await content.add_news(session, {**fields, "url": values["url"]})
-        await audit.record(session, update.effective_user.id, "news_add", item.id)  # type: ignore[union-attr]
-    context.user_data.pop(KEY, None)  # type: ignore[union-attr]
-    await update.effective_message.reply_text(_("Saved. Members see it in /news."))  # type: ignore[union-attr]
+        await audit.record(session, actor, "news_add", item.id)
+    await message.reply_text(_("Saved. Members see it in /news."))
     return ConversationHandler.END
 
 
 async def _save_edit(update: Update, context: BotContext, state: dict[str, Any]) -> int:
+    message, actor = _finished(update, context)
     values = state["values"]
     async with context.session() as session, session.begin():
         webinar = await session.get(Webinar, state["webinar_id"])
         if webinar is not None:
             await content.edit_webinar(session, webinar, dict(values), context.settings.TIMEZONE)
             details = {"fields": sorted(values)}
-            await audit.record(
-                session, update.effective_user.id, "webinar_edit", webinar.id, details
-            )  # type: ignore[union-attr]
-    context.user_data.pop(KEY, None)  # type: ignore[union-attr]
-    message = update.effective_message
-    assert message is not None
+            await audit.record(session, actor, "webinar_edit", webinar.id, details)
     if webinar is None:
         await message.reply_text(_("That webinar no longer exists."))
         return ConversationHandler.END
@@ -175,29 +177,24 @@ async def nothing_to_cancel(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(_("There is nothing to cancel."))
 
 
-def _conversation() -> ConversationHandler[Any]:
-    text = filters.TEXT & ~filters.COMMAND
-    private = filters.ChatType.PRIVATE
-    # Per chat and user: one flow at a time per moderator; button ids are checked in the DB.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("addwebinar", add_webinar, filters=private),
-                CommandHandler("addnews", add_news, filters=private),
-                CallbackQueryHandler(edit_field, pattern=r"^aw:field:\d+:\w+$"),
-            ],
-            states={
-                STEP: [MessageHandler(text, got_step)],
-                CONFIRM: [CallbackQueryHandler(save_webinar, pattern="^aw:save$")],
-            },
-            fallbacks=[
-                CommandHandler("cancel", quit_flow),
-                CallbackQueryHandler(quit_flow, pattern="^aw:quit$"),
-            ],
-            allow_reentry=True,
-            name="content",
-        )
+def _conversation() -> ConversationHandler[BotContext]:
+    text, private = filters.TEXT & ~filters.COMMAND, filters.ChatType.PRIVATE
+    return conversation(
+        entry_points=[
+            CommandHandler("addwebinar", add_webinar, filters=private),
+            CommandHandler("addnews", add_news, filters=private),
+            CallbackQueryHandler(edit_field, pattern=r"^aw:field:\d+:\w+$"),
+        ],
+        states={
+            STEP: [MessageHandler(text, got_step)],
+            CONFIRM: [CallbackQueryHandler(save_webinar, pattern="^aw:save$")],
+        },
+        fallbacks=[
+            CommandHandler("cancel", quit_flow),
+            CallbackQueryHandler(quit_flow, pattern="^aw:quit$"),
+        ],
+        name="content",
+    )
 
 
 HANDLERS = [

@@ -11,7 +11,7 @@ from bot.i18n import _
 from bot.render import admin_content as view
 from bot.services import admin_content as content
 from bot.services import audit
-from handlers.admin_roles import guarded
+from handlers.admin_guard import guarded
 
 MAX_BYTES = 1024 * 1024  # a content file is a few hundred kB at most; refuse anything bigger
 

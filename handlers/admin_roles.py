@@ -1,78 +1,30 @@
-"""Roles: the server-side guard every moderator action passes, /moderators, /promote, /demote."""
+"""Roles: /moderators, /promote and /demote (owners), moderator menus at start-up."""
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import BotCommandScopeChat, MessageOriginHiddenUser, MessageOriginUser, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
 from bot.i18n import LANGUAGES, _
 from bot.render.admin import moderator_welcome as welcome
-from bot.render.admin import moderators_text, person, refusal, remove_keyboard
+from bot.render.admin import moderators_text, person, remove_keyboard
 from bot.runtime import Runtime
 from bot.services import audit, roles
-from bot.services.admin_content import zone_of
 from bot.services.members import get_member
 
+# Other features (community, disruption) import the guard from here; keep these names working.
+from handlers.admin_guard import allowed as allowed
+from handlers.admin_guard import conversation as conversation
+from handlers.admin_guard import guarded
+from handlers.admin_guard import language_of as language_of
+from handlers.admin_guard import moderator_zone as moderator_zone
+
 log = logging.getLogger(__name__)
-Callback = Callable[[Update, BotContext], Awaitable[Any]]
-
-
-def _attempt(update: Update) -> dict[str, str]:
-    if update.callback_query is not None:
-        return {"via": "button", "data": (update.callback_query.data or "")[:64]}
-    text = update.effective_message.text if update.effective_message else None
-    return {"via": "message", "text": (text or "")[:64]}
-
-
-async def allowed(update: Update, context: BotContext, action: str, owner_only: bool) -> bool:
-    """Check the role now, from settings and the database; refuse and audit otherwise."""
-    user = update.effective_user
-    if user is None:
-        return False
-    async with context.session() as session, session.begin():
-        if await roles.may(session, context.settings, user.id, owner_only):
-            return True
-        await audit.record(session, user.id, action, None, _attempt(update), allowed=False)
-    log.warning("refused %s to user %s", action, user.id)
-    text = refusal(owner_only)
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(text)
-    return False
-
-
-def guarded(action: str, owner_only: bool = False) -> Callable[[Callback], Callback]:
-    """Wrap a handler so it runs only for a moderator (or owner); a conversation then ends."""
-
-    def wrap(handler: Callback) -> Callback:
-        @functools.wraps(handler)
-        async def inner(update: Update, context: BotContext) -> Any:
-            if not await allowed(update, context, action, owner_only):
-                return ConversationHandler.END
-            return await handler(update, context)
-
-        return inner
-
-    return wrap
-
-
-def moderator_zone(context: BotContext) -> ZoneInfo:
-    """Times moderators type and read are in their own zone, else the organiser's."""
-    member_zone = context.member.time_zone if context.member else None
-    return zone_of(member_zone, context.settings.zone)
-
-
-def language_of(context: BotContext) -> str:
-    return context.member.language if context.member else context.settings.DEFAULT_LANGUAGE
 
 
 async def set_menu(bot: Any, chat_id: int, moderator: bool) -> None:
@@ -199,14 +151,6 @@ async def on_startup(app: Any, runtime: Runtime) -> None:
     for chat_id in chat_ids:
         await set_menu(app.bot, chat_id, True)
     ensure_progress_job(app.job_queue)
-
-
-def install() -> None:
-    """Add the start-up hook (idempotent); bot/app.py calls this once."""
-    from bot.app import STARTUP_HOOKS
-
-    if on_startup not in STARTUP_HOOKS:
-        STARTUP_HOOKS.append(on_startup)
 
 
 PRIVATE = filters.ChatType.PRIVATE

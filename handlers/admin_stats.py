@@ -13,7 +13,7 @@ from bot.render import admin_stats as view
 from bot.render.admin import pause_keyboard, pause_text
 from bot.services import audit, stats
 from bot.services.admin_content import find_webinar
-from handlers.admin_roles import guarded, language_of, moderator_zone
+from handlers.admin_guard import guarded, language_of, moderator_zone
 
 PRIVATE = filters.ChatType.PRIVATE
 

@@ -11,7 +11,7 @@ from bot.i18n import N_, _
 from bot.render.admin_content import when_prompt
 from bot.services import admin_content as content
 from bot.services.admin_content import TEXT_LIMIT, TITLE_LIMIT
-from handlers.admin_roles import language_of, moderator_zone
+from handlers.admin_guard import language_of, moderator_zone
 
 Parser = Callable[[str, dict[str, Any], ZoneInfo], Any]
 # Each answer the conversations ask for: its prompt and how the reply is checked.

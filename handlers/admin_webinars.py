@@ -11,7 +11,7 @@ from bot.models import Webinar
 from bot.render import admin_content as view
 from bot.services import admin_content as content
 from bot.services import audit
-from handlers.admin_roles import guarded, language_of, moderator_zone
+from handlers.admin_guard import guarded, language_of, moderator_zone
 
 
 @guarded("webinar_edit")

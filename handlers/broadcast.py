@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-from typing import Any
-
 from telegram import Message, Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -13,7 +10,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.context import BotContext
 from bot.i18n import _
@@ -25,7 +21,7 @@ from bot.services.admin_content import editable
 from bot.services.themes import list_themes
 from bot.telegram_html import MAX_LENGTH
 from handlers import broadcast_run as run
-from handlers.admin_roles import guarded
+from handlers.admin_guard import conversation, guarded, language_of
 
 UK, EN, AUDIENCE, WHEN = 0, 1, 2, run.WHEN
 # Entities Telegram's own formatting buttons produce; links and mentions it detects are not.
@@ -95,7 +91,7 @@ async def got_en(update: Update, context: BotContext) -> int:
 
 
 async def _choices(update: Update, context: BotContext, what: str) -> int:
-    query, language = update.callback_query, context.member.language if context.member else "uk"
+    query, language = update.callback_query, language_of(context)
     assert query is not None
     async with context.session() as session:
         rows = await (list_themes(session) if what == "themes" else editable(session))
@@ -103,8 +99,8 @@ async def _choices(update: Update, context: BotContext, what: str) -> int:
     prefix = "bc:aud:theme" if what == "themes" else "bc:aud:web"
     await query.answer()
     if not items:
-        await query.edit_message_text(_("Nothing to choose from yet. Who should receive it?"))
-        await query.edit_message_reply_markup(view.audience_keyboard())
+        text = _("Nothing to choose from yet. Who should receive it?")
+        await query.edit_message_text(text, reply_markup=view.audience_keyboard())
         return AUDIENCE
     await query.edit_message_text(
         _("Choose one:"), reply_markup=view.choice_keyboard(prefix, items)
@@ -130,7 +126,7 @@ async def got_audience(update: Update, context: BotContext) -> int:
         broadcast = await broadcasts.create_draft(
             session, update.effective_user.id, texts, target[0]
         )
-    language = context.member.language if context.member else "uk"
+    language = language_of(context)
     name = clip(local(target[1], "title", language), 80) if target[1] is not None else ""
     await query.answer()
     await query.edit_message_text(
@@ -162,30 +158,25 @@ async def cancel(update: Update, context: BotContext) -> int:
     return ConversationHandler.END
 
 
-def _conversation() -> ConversationHandler[Any]:
+def _conversation() -> ConversationHandler[BotContext]:
     text = filters.TEXT & ~filters.COMMAND
-    # Per chat and user on purpose: one announcement at a time per moderator; buttons carry ids
-    # that are checked against the database, so PTB's per_message tracking is not needed.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler("broadcast", start, filters=filters.ChatType.PRIVATE),
-                CallbackQueryHandler(run.ask_when, pattern=r"^bc:sched:\d+$"),
+    return conversation(
+        entry_points=[
+            CommandHandler("broadcast", start, filters=filters.ChatType.PRIVATE),
+            CallbackQueryHandler(run.ask_when, pattern=r"^bc:sched:\d+$"),
+        ],
+        states={
+            UK: [MessageHandler(text, got_uk)],
+            EN: [
+                MessageHandler(text, got_en),
+                CallbackQueryHandler(got_en, pattern="^bc:same$"),
             ],
-            states={
-                UK: [MessageHandler(text, got_uk)],
-                EN: [
-                    MessageHandler(text, got_en),
-                    CallbackQueryHandler(got_en, pattern="^bc:same$"),
-                ],
-                AUDIENCE: [CallbackQueryHandler(got_audience, pattern=r"^bc:aud:")],
-                WHEN: [MessageHandler(text, run.got_when)],
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            allow_reentry=True,
-            name="broadcast",
-        )
+            AUDIENCE: [CallbackQueryHandler(got_audience, pattern=r"^bc:aud:")],
+            WHEN: [MessageHandler(text, run.got_when)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        name="broadcast",
+    )
 
 
 HANDLERS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -17,15 +18,16 @@ from bot.render import admin_broadcast as view
 from bot.render.admin_content import problem_text, when_prompt
 from bot.render.common import esc
 from bot.services import audit, broadcasts
-from bot.services.admin_content import InputProblem, parse_when, zone_of
+from bot.services.admin_content import InputProblem, parse_when
 from bot.services.members import get_member
 from bot.timefmt import format_when
-from handlers.admin_roles import guarded
+from handlers.admin_guard import guarded, language_of, moderator_zone
 
 log = logging.getLogger(__name__)
 KEY = "broadcast"  # the moderator's draft in user_data, shared with the composing steps
 WHEN = 3
 JOB = "broadcast-progress"
+EDIT_LOCK = "broadcast-edit-lock"
 PROGRESS_SECONDS = 3.0  # how often progress messages are edited; tests shorten it
 
 
@@ -81,11 +83,9 @@ async def ask_when(update: Update, context: BotContext) -> int:
     query = update.callback_query
     assert query is not None and context.user_data is not None
     context.user_data[KEY] = {"schedule": _id(update)}
-    zone = zone_of(context.member.time_zone if context.member else None, context.settings.zone)
     await query.answer()
-    await query.message.reply_text(
-        when_prompt(zone, context.member.language if context.member else "uk")
-    )  # type: ignore[union-attr]
+    prompt = when_prompt(moderator_zone(context), language_of(context))
+    await context.bot.send_message(update.effective_chat.id, prompt)  # type: ignore[union-attr]
     return WHEN
 
 
@@ -96,7 +96,7 @@ async def got_when(update: Update, context: BotContext) -> int:
     assert message is not None and update.effective_user is not None
     if "schedule" not in draft:
         return await stale(update)
-    zone = zone_of(context.member.time_zone if context.member else None, context.settings.zone)
+    zone = moderator_zone(context)
     try:
         due_at = parse_when(message.text or "", zone)
     except InputProblem as problem:
@@ -115,8 +115,7 @@ async def got_when(update: Update, context: BotContext) -> int:
     if broadcast is None:
         await message.reply_text(_("This announcement was already sent or cancelled."))
         return ConversationHandler.END
-    language = context.member.language if context.member else "uk"
-    when = format_when(due_at, zone, language, context.settings.zone)
+    when = format_when(due_at, zone, language_of(context), context.settings.zone)
     sent = await message.reply_text(
         view.progress_text(broadcast, {}, esc(when)), reply_markup=view.stop_keyboard(broadcast.id)
     )
@@ -146,6 +145,11 @@ async def discard(update: Update, context: BotContext) -> int:
 @guarded("broadcast_cancel")
 async def stop(update: Update, context: BotContext) -> None:
     """Cancel a running or scheduled announcement: what is not yet sent never goes out."""
+    async with _edits(context):  # the progress tick must not repaint over the cancellation
+        await _stop(update, context)
+
+
+async def _stop(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     async with context.session() as session, session.begin():
@@ -158,6 +162,12 @@ async def stop(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     await query.edit_message_text(view.cancelled_text(stopped.id, stats))
+
+
+def _edits(context: BotContext) -> asyncio.Lock:
+    """One lock per Application for progress edits (a per-process lock would outlive its loop)."""
+    lock: asyncio.Lock = context.application.bot_data.setdefault(EDIT_LOCK, asyncio.Lock())
+    return lock
 
 
 def _wake(context: BotContext) -> None:
@@ -179,7 +189,8 @@ async def progress_tick(context: BotContext) -> None:
     async with context.session() as session:
         running = await broadcasts.active(session)
     for broadcast in running:
-        await _tick(context, broadcast.id)
+        async with _edits(context):
+            await _tick(context, broadcast.id)
 
 
 def _report(broadcast_id: int) -> broadcasts.Report:

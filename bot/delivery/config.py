@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
+from bot.delivery.http import AiohttpRequest
 from bot.delivery.limits import GROUP_INTERVAL, PRIVATE_INTERVAL
 
 
@@ -34,16 +34,10 @@ class EngineConfig:
 
 
 def make_bot(token: str, api_url: str, config: EngineConfig) -> Bot:
-    """A Bot with its own connection pool and no AIORateLimiter.
+    """A Bot with its own connection pool (aiohttp, see http.py) and no AIORateLimiter.
 
     PTB's AIORateLimiter pauses every request of its Bot on any 429; sharing that Bot would let
     a broadcast's back-off freeze replies to members. The engine paces itself (limits.py).
     """
-    request = HTTPXRequest(
-        connection_pool_size=config.concurrency + 4,
-        read_timeout=config.read_timeout,
-        write_timeout=config.read_timeout,
-        connect_timeout=5.0,
-        pool_timeout=5.0,
-    )
+    request = AiohttpRequest(pool_size=config.concurrency + 4, read_timeout=config.read_timeout)
     return Bot(token, base_url=f"{api_url.rstrip('/')}/bot", request=request)

@@ -23,9 +23,6 @@ class Pacer:
         self._clock = clock
         self._next = 0.0
 
-    def set_rate(self, rate: float) -> None:
-        self.interval = 1.0 / rate
-
     def reserve(self) -> float:
         slot = max(self._clock(), self._next)
         self._next = slot + self.interval
@@ -53,6 +50,8 @@ class Limiter:
         self._paused_until = 0.0
         self._floods: deque[tuple[float, int]] = deque(maxlen=32)
         self._reservations = 0
+        self._window_cap = max(1, int(rate))
+        self._recent: deque[float] = deque()
 
     def interval(self, chat_id: int) -> float:
         return self._intervals[1] if chat_id < 0 else self._intervals[0]
@@ -80,7 +79,23 @@ class Limiter:
             if delay > 0:
                 await asyncio.sleep(delay)
             if self._paused_until <= self._clock():
+                await self._window()
                 return
+
+    async def _window(self) -> None:
+        """At most `rate` sends in any second, counted when they leave.
+
+        Slots are reserved ahead; if the event loop stalls, every overdue slot would fire at
+        once. This second check turns such a burst back into the allowed pace.
+        """
+        while True:
+            now = self._clock()
+            while self._recent and self._recent[0] <= now - 1.0:
+                self._recent.popleft()
+            if len(self._recent) < self._window_cap:
+                self._recent.append(now)
+                return
+            await asyncio.sleep(self._recent[0] + 1.0 - now)
 
     def done(self, chat_id: int) -> None:
         """Space the chat's next message from when this one was answered, not when it left.

@@ -8,6 +8,7 @@ import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import now
@@ -17,10 +18,11 @@ from bot.delivery.message import DeferDelivery, DropDelivery, OutgoingMessage
 from bot.delivery.outcome import Outcome, Status
 from bot.delivery.render import Renderer, apply_gates
 from bot.delivery.sender import Call, Sender, SendResult, plan_calls
-from bot.models import Delivery
+from bot.models import Delivery, Member
 
 log = logging.getLogger(__name__)
 PROGRESS_KEY = "_parts_sent"
+Prepared = tuple[Delivery, list[Call] | Outcome]
 UNREACHABLE_MEMORY = 600.0  # seconds
 
 
@@ -38,11 +40,23 @@ class RowProcessor:
         self._config = config
         self._unreachable: dict[int, float] = {}
 
-    async def process(self, row: Delivery) -> Outcome:
+    async def prepare(self, rows: list[Delivery]) -> list[Prepared]:
+        """Render a claimed batch in one read-only session, closed before any HTTP call.
+
+        The batch's members are loaded up front: renderers nearly always want the member,
+        and one query per batch beats a session and a query per message.
+        """
+        async with self._sessionmaker() as session:
+            ids = {row.member_id for row in rows if row.member_id is not None}
+            members = (await session.scalars(select(Member).where(Member.id.in_(ids)))).all()
+            prepared = [(row, await self._calls(session, row)) for row in rows]
+            del members  # held until here: the identity map keeps only weak references
+        return prepared
+
+    async def process(self, row: Delivery, calls: list[Call] | Outcome) -> Outcome:
         if row.attempts > self._config.max_attempts:
             # Only a row whose lease kept expiring gets here: its sender died each time.
             return _outcome(row, Status.FAILED, f"gave up after {row.attempts - 1} attempts")
-        calls = await self._calls(row)
         if isinstance(calls, Outcome):
             return calls
         wait = self._sender.limiter.chat_wait(row.chat_id)
@@ -69,16 +83,14 @@ class RowProcessor:
         del self._unreachable[chat_id]
         return False
 
-    async def _calls(self, row: Delivery) -> list[Call] | Outcome:
+    async def _calls(self, session: AsyncSession, row: Delivery) -> list[Call] | Outcome:
         renderer = self._renderers.get(row.kind)
         if renderer is None:
             return _outcome(row, Status.FAILED, f"no renderer for kind {row.kind!r}")
         try:
-            # A session for reads only, closed before any HTTP call.
-            async with self._sessionmaker() as session:
-                message: OutgoingMessage | None = await renderer(session, row)
-                if message is not None:
-                    message = await apply_gates(session, row, message)
+            message: OutgoingMessage | None = await renderer(session, row)
+            if message is not None:
+                message = await apply_gates(session, row, message)
             if message is None:
                 return _outcome(row, Status.DROPPED, "no longer meaningful")
             calls = plan_calls(message)
@@ -88,6 +100,7 @@ class RowProcessor:
             return _outcome(row, Status.DEFER, exc.reason, retry_at=exc.until)
         except Exception as exc:
             log.exception("rendering delivery %s (%s) failed", row.id, row.kind)
+            await session.rollback()  # one broken renderer must not poison the batch
             return _outcome(row, Status.FAILED, f"render error: {exc!r}"[:500])
         if not calls:
             return _outcome(row, Status.DROPPED, "rendered empty")

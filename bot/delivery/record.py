@@ -59,7 +59,9 @@ class Recorder:
     async def _commit(self, batch: list[tuple[Outcome, asyncio.Future[None]]]) -> None:
         outcomes = [outcome for outcome, _ in batch]
         try:
-            await _retrying(lambda: self._write(outcomes))
+            # Shielded: a sender cancelled at shutdown must not abandon a half-done transaction
+            # (on SQLite it would hold the write lock until the connection is collected).
+            await asyncio.shield(_retrying(lambda: self._write(outcomes)))
         except BaseException as exc:
             for _, future in batch:
                 if not future.done():

@@ -46,6 +46,8 @@ def visible_length(text: str) -> int:
 
 def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Return parts of at most `limit` visible units each, every part with balanced tags."""
+    if utf16_len(text) <= limit:  # tags and entities only shrink on parsing: surely fits
+        return [text]
     atoms = _atoms(text)
     if sum(atom.units for atom in atoms) <= limit:
         return [text]

@@ -23,7 +23,7 @@ from bot.delivery.classify import quiet_retry_after_warning
 from bot.delivery.config import EngineConfig, make_bot
 from bot.delivery.limits import Limiter
 from bot.delivery.lock import acquire_sender_lock, release_sender_lock
-from bot.delivery.process import RowProcessor
+from bot.delivery.process import Prepared, RowProcessor
 from bot.delivery.record import Recorder
 from bot.delivery.render import RENDERERS, Renderer
 from bot.delivery.sender import Sender
@@ -61,10 +61,11 @@ class DeliveryEngine:
         self._recorder = Recorder(sessionmaker, self.instance, self.counters.written)
         self._sessionmaker = sessionmaker
         self._sqlite = sessionmaker.kw["bind"].dialect.name == "sqlite"
-        self._queue: asyncio.Queue[Delivery | None] = asyncio.Queue(self.config.queue_size)
+        self._queue: asyncio.Queue[Prepared | None] = asyncio.Queue(self.config.queue_size)
         self._tasks: list[asyncio.Task[None]] = []
         self._claimer: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._stop_event = asyncio.Event()
         self._stopping = False
         self._inflight = 0
         self._abandoned: list[int] = []
@@ -94,6 +95,7 @@ class DeliveryEngine:
     async def start(self) -> None:
         await self.bot.initialize()
         self._stopping = False
+        self._stop_event.clear()
         await self._housekeeping()
         self._heartbeat = asyncio.create_task(self._heartbeat_loop(), name="delivery-heartbeat")
         self._claimer = asyncio.create_task(self._claim_loop(), name="delivery-claimer")
@@ -105,11 +107,16 @@ class DeliveryEngine:
     async def stop(self, graceful: bool = True, grace: float = 15.0) -> None:
         """Stop claiming; finish in-flight sends (graceful) and hand unsent rows back."""
         self._stopping = True
+        self._stop_event.set()
         self._wake.set()
-        for loop_task in (self._claimer, self._heartbeat):
-            if loop_task:
-                loop_task.cancel()
-                await asyncio.gather(loop_task, return_exceptions=True)
+        # Loops finish their current transaction and exit; cancelling one mid-transaction
+        # could leave SQLite's write lock held by an orphaned connection.
+        loops = [task for task in (self._claimer, self._heartbeat) if task]
+        if loops:
+            _done, stuck = await asyncio.wait(loops, timeout=grace)
+            for task in stuck:
+                task.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
         unsent = self._take_queued()
         late = set(self._tasks)
         if graceful and self._tasks:
@@ -126,11 +133,11 @@ class DeliveryEngine:
     def _take_queued(self) -> list[int]:
         ids = []
         while not self._queue.empty():
-            row = self._queue.get_nowait()
+            item = self._queue.get_nowait()
             self._queue.task_done()
-            if row is not None:
-                ids.append(row.id)
-                self._held.discard(row.id)
+            if item is not None:
+                ids.append(item[0].id)
+                self._held.discard(item[0].id)
         return ids
 
     async def _hand_back(self, ids: list[int]) -> None:
@@ -153,22 +160,27 @@ class DeliveryEngine:
                     await asyncio.wait_for(self._wake.wait(), self.config.idle_poll)
                 self._wake.clear()
 
+    async def _rest(self, seconds: float) -> None:
+        """Sleep, but wake at once when the engine stops."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop_event.wait(), seconds)
+
     async def _claim_step(self) -> bool:
         if not self.is_sender:
             return False
         paused = self.limiter.paused_for()
         if paused > 0:  # a global 429: claiming more would only age leases
-            await asyncio.sleep(paused)
+            await self._rest(paused)
             return True
         free = self._queue.maxsize - self._queue.qsize()
         if free < min(self.config.claim_batch, self._queue.maxsize) // 2:
-            await asyncio.sleep(min(0.05, 1 / self.config.rate))
+            await self._rest(min(0.05, 1 / self.config.rate))
             return True
         rows = await self._claim(min(free, self.config.claim_batch))
-        for row in rows:
-            if row.id not in self._held:
-                self._held.add(row.id)
-                self._queue.put_nowait(row)
+        fresh = [row for row in rows if row.id not in self._held]
+        self._held.update(row.id for row in fresh)
+        for item in await self._processor.prepare(fresh):
+            self._queue.put_nowait(item)
         return bool(rows)
 
     async def _claim(self, limit: int) -> list[Delivery]:
@@ -182,7 +194,9 @@ class DeliveryEngine:
     async def _heartbeat_loop(self) -> None:
         beat = min(self.config.lock_ttl, self.config.lease).total_seconds() / 3
         while not self._stopping:
-            await asyncio.sleep(beat)
+            await self._rest(beat)
+            if self._stopping:
+                return
             try:
                 await self._housekeeping()
             except Exception:
@@ -218,10 +232,11 @@ class DeliveryEngine:
 
     # -- sending --------------------------------------------------------------------------------
     async def _send_loop(self) -> None:
-        while (row := await self._queue.get()) is not None:
+        while (item := await self._queue.get()) is not None:
+            row = item[0]
             self._inflight += 1
             try:
-                await self._recorder.record(await self._processor.process(row))
+                await self._recorder.record(await self._processor.process(*item))
             except asyncio.CancelledError:
                 self._abandoned.append(row.id)
                 raise
@@ -239,15 +254,15 @@ class DeliveryEngine:
         await self._housekeeping()
         if not self.is_sender:
             return 0
-        rows = await self._claim(self.config.claim_batch)
+        prepared = await self._processor.prepare(await self._claim(self.config.claim_batch))
         gate = asyncio.Semaphore(self.config.concurrency)
 
-        async def one(row: Delivery) -> None:
+        async def one(item: Prepared) -> None:
             async with gate:
-                await self._recorder.record(await self._processor.process(row))
+                await self._recorder.record(await self._processor.process(*item))
 
-        await asyncio.gather(*(one(row) for row in rows))
-        return len(rows)
+        await asyncio.gather(*(one(item) for item in prepared))
+        return len(prepared)
 
     async def drain(self, timeout: float = 30.0) -> bool:  # noqa: ASYNC109 - a deadline, not I/O
         """Send until nothing due before the deadline is left (started or not).
@@ -263,7 +278,7 @@ class DeliveryEngine:
                 await asyncio.sleep(self.config.idle_poll)
             if await self._idle(horizon):
                 return True
-            await asyncio.sleep(0.02 if self._tasks else 0)
+            await asyncio.sleep(0.1 if self._tasks else 0)
         return False
 
     async def _idle(self, horizon: datetime) -> bool:

@@ -163,13 +163,20 @@ def final_report(broadcast_id: int, stats: dict[str, Any]) -> str:
 
 
 def cancelled_text(broadcast_id: int, stats: dict[str, Any]) -> str:
-    sent, cancelled = stats["sent"], stats["cancelled"]
-    return "\n".join(
-        [
-            _("⛔ Announcement #{id} was cancelled.").format(id=broadcast_id),
-            _("Delivered before the stop: {n}.").format(n=sent),
-            ngettext("Not sent: {n} message.", "Not sent: {n} messages.", cancelled).format(
-                n=cancelled
-            ),
-        ]
-    )
+    sent, stopped, on_the_way = stats["sent"], stats["cancelled"], stats["sending"]
+    lines = [
+        _("⛔ Announcement #{id} was cancelled.").format(id=broadcast_id),
+        _("Delivered so far: {n}.").format(n=sent),
+        ngettext(
+            "{n} message will not be sent.", "{n} messages will not be sent.", stopped
+        ).format(n=stopped),
+    ]
+    if on_the_way:  # claimed by the sender a moment ago: these few still go out
+        lines.append(
+            ngettext(
+                "{n} message already on its way may still arrive.",
+                "{n} messages already on their way may still arrive.",
+                on_the_way,
+            ).format(n=on_the_way)
+        )
+    return "\n".join(lines)

@@ -7,8 +7,6 @@ the outbox, so a person watching the page sees what members would receive, in or
 
 from __future__ import annotations
 
-import importlib
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,22 +16,18 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import clock, now
+from bot.jobs import digest_tick, planner_tick
 from bot.models import Delivery, Member, Webinar
 from bot.runtime import Runtime
 from bot.settings import DAYS, Settings
 
-log = logging.getLogger(__name__)
-Tick = Callable[[Runtime], Awaitable[Any]]
-# Where the scheduler engineer's ticks may live; whichever exists first is used.
-TICK_MODULES = ("bot.jobs", "bot.scheduler")
-TICK_NAMES = ("planner_tick", "digest_tick")
 # A moment past the due time: a tick that plans "due now" must see it as already due.
 PAST_DUE = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
 class Jump:
-    reason: str  # "due" (already owed), "delivery", "reminder", "digest" or "nothing"
+    reason: str  # "due" (already owed), "delivery", "reminder" or "digest"
     moment: datetime | None  # where the clock went; None when it did not move
 
 
@@ -86,26 +80,14 @@ async def plan_jump(runtime: Runtime) -> Jump:
     return Jump(reason, moment)
 
 
-def find_ticks() -> list[Tick]:
-    ticks: list[Tick] = []
-    for module_name in TICK_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        ticks += [getattr(module, name) for name in TICK_NAMES if hasattr(module, name)]
-        if ticks:
-            break
-    return ticks
-
-
 async def fast_forward(runtime: Runtime, drain: Callable[[], Awaitable[Any]]) -> dict[str, Any]:
     """Jump, run the planner ticks now, and send whatever became due."""
     jump = await plan_jump(runtime)
     if jump.moment is not None:
         clock.set(jump.moment + PAST_DUE)
-    for tick in find_ticks():
-        await tick(runtime)
+    # The same ticks the scheduler runs every few minutes; feeds stay off (offline).
+    await planner_tick(runtime)
+    await digest_tick(runtime)
     await drain()
     return {
         "reason": jump.reason,

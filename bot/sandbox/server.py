@@ -80,6 +80,7 @@ class Sandbox:
         self.runtime: Runtime | None = None
         self.app: AnyApplication | None = None
         self.engine: DeliveryEngine | None = None
+        self._own_engine = False
 
     @property
     def url(self) -> str:
@@ -110,9 +111,10 @@ class Sandbox:
         if found:
             self.engine = found[0]
             return
-        self.engine = DeliveryEngine.from_settings(
-            self.runtime.settings, self.runtime.sessionmaker
-        )
+        runtime = self.runtime
+        self.engine = DeliveryEngine.from_settings(runtime.settings, runtime.sessionmaker)
+        runtime.extras["delivery"] = self.engine  # where the planner's wake_delivery looks
+        self._own_engine = True
         await self.engine.start()
 
     async def drain(self) -> Any:
@@ -122,8 +124,8 @@ class Sandbox:
 
     async def stop(self) -> None:
         """Stop in reverse order; each step runs even if an earlier start step failed."""
-        # No lifecycle.serve here, so the sandbox stops the engine itself, whoever started it.
-        if self.engine is not None:
+        # The app's own engine stops in its post_shutdown hook; one the sandbox started, here.
+        if self.engine is not None and self._own_engine:
             await self.engine.stop()
         if self.app is not None:
             await stop_polling(self.app)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from bot.emulator.server import Emulator
 from bot.runtime import Runtime
 from bot.sandbox.fastforward import fast_forward
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 MODERATOR_ID = 380_000_099
 PRESETS = (
@@ -83,7 +85,12 @@ class SandboxRoutes:
         # One jump at a time: a double click must not run two planners against one clock.
         async with self._forwarding:
             before = _sent(self.emu)
-            result = await fast_forward(self.runtime, self.drain)
+            try:
+                result = await fast_forward(self.runtime, self.drain)
+            except Exception:
+                log.exception("fast-forward failed")
+                error = "fast-forward failed; the terminal running the sandbox shows why"
+                return web.json_response({"ok": False, "error": error}, status=500)
         return web.json_response({"ok": True, **result, "sent": _sent(self.emu) - before})
 
 

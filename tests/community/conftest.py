@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -114,17 +115,30 @@ def sends(bot: BotHarness, chat_id: int) -> list[dict[str, Any]]:
 
 @pytest.fixture
 async def deliver(bot: BotHarness) -> AsyncIterator[Deliver]:
-    """Send everything due at the test clock now, through a test engine."""
-    engine = DeliveryEngine.from_settings(bot.settings, bot.sessionmaker, config=FAST)
+    """Send everything due at the test clock now: through the app's engine, else a test one."""
+    running = bot.runtime.extras.get("delivery")
+    engine = running or DeliveryEngine.from_settings(bot.settings, bot.sessionmaker, config=FAST)
 
     async def drain() -> None:
+        if running is not None:
+            assert await engine.drain(timeout=5), "the outbox did not drain"
+            return
         for _ in range(20):
             if not await engine.run_once():
                 return
         raise AssertionError("the outbox kept finding due rows")
 
     yield drain
-    await engine.stop(graceful=False)
+    if running is None:
+        await engine.stop(graceful=False)
+
+
+async def settle(bot: BotHarness) -> None:
+    """Give a running engine the chance to send (used where nothing should leave)."""
+    engine = bot.runtime.extras.get("delivery")
+    if engine is not None:
+        engine.wake()
+    await asyncio.sleep(0.5)
 
 
 async def tick_and_send(bot: BotHarness, deliver: Deliver) -> None:

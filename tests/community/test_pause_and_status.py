@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.jobs import planner_tick
 from bot.models import AuditEntry, Webinar
 from tests.community.conftest import (
     OWNER,
@@ -17,6 +18,7 @@ from tests.community.conftest import (
     move_to,
     rows,
     rsvp,
+    settle,
     texts,
     tick_and_send,
 )
@@ -37,13 +39,14 @@ async def test_pause_holds_deliveries_answers_members_and_drops_what_expired(
     move_to(T0)
     mod = bot.user(OWNER, language_code="uk")
     await mod.send("/pause")
-    panel = await mod.wait_message(contains="Очікують")
+    panel = await mod.wait_message(contains="Надсилання працює")
     await mod.press("⏸ Призупинити все надсилання", panel)
     await mod.wait_edit(panel)
     assert "призупинено" in panel.text
 
-    await tick_and_send(bot, deliver)
-    assert texts(bot, 2001) == [] and texts(bot, 2002) == []  # nothing left while paused
+    await planner_tick(bot.runtime)
+    await settle(bot)
+    assert texts(bot, 2001) == [] and texts(bot, 2002) == []  # nothing leaves while paused
     member = bot.user(2002, language_code="en")
     await member.send("/webinars")  # replies never wait in the outbox
     assert (await member.wait_message()).text.startswith("Upcoming webinars")
@@ -56,7 +59,9 @@ async def test_pause_holds_deliveries_answers_members_and_drops_what_expired(
     assert uk.startswith("⏰ Нагадування: вебінар почнеться через 20 годин.")
     assert texts(bot, 2002)[-1].startswith("⏰ Reminder: the session starts in 20 hours.")
     expired = [r for r in await rows(bot, "reminder") if r.payload["webinar_id"] == soon]
-    assert expired and {(r.status, r.last_error) for r in expired} == {("dropped", "session ended")}
+    assert expired and {(r.status, r.last_error) for r in expired} == {
+        ("dropped", "session ended")
+    }
 
 
 async def _open_card(bot: BotHarness, language: str) -> tuple[object, object]:

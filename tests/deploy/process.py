@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.deploy.conftest import SECRET, free_port, http_get
 
 ROOT = Path(__file__).resolve().parents[2]
-RUN = ("/tmp/wire_run.py",)
+RUN = ("-m", "bot", "run")
 
 
 class BotProcess:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,8 +32,11 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return found
 
 
+ServerFactory = Callable[[str], Awaitable[WebServer]]
+
+
 @pytest.fixture
-async def bare_server(emulator: Emulator, fresh_url: str) -> AsyncIterator[WebServer]:
+async def bare_server(emulator: Emulator) -> AsyncIterator[ServerFactory]:
     """The web server alone, marked running, on whatever database the test points it at."""
     servers: list[tuple[WebServer, Runtime]] = []
 
@@ -45,14 +48,14 @@ async def bare_server(emulator: Emulator, fresh_url: str) -> AsyncIterator[WebSe
         servers.append((server, runtime))
         return server
 
-    yield make  # type: ignore[misc]
+    yield make
     for server, runtime in servers:
         await server.stop()
         await runtime.close()
 
 
-async def test_readiness_follows_migrations(bare_server: object, fresh_url: str) -> None:
-    server = await bare_server(fresh_url)  # type: ignore[operator]
+async def test_readiness_follows_migrations(bare_server: ServerFactory, fresh_url: str) -> None:
+    server = await bare_server(fresh_url)
     base = f"http://127.0.0.1:{server.port}"
     assert await http_get(base + "/healthz") == (200, "ok")
     status, body = await http_get(base + "/readyz")
@@ -64,14 +67,14 @@ async def test_readiness_follows_migrations(bare_server: object, fresh_url: str)
 
 
 async def test_readiness_fails_when_the_database_is_unreachable(
-    bare_server: object, tmp_path: Path
+    bare_server: ServerFactory, tmp_path: Path
 ) -> None:
     if POSTGRES_URL:
         url = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
     else:
         (tmp_path / "a-directory").mkdir()  # SQLite cannot open a directory as a database
         url = f"sqlite+aiosqlite:///{tmp_path / 'a-directory'}"
-    server = await bare_server(url)  # type: ignore[operator]
+    server = await bare_server(url)
     base = f"http://127.0.0.1:{server.port}"
     assert await http_get(base + "/healthz") == (200, "ok")  # alive, just not ready
     status, body = await http_get(base + "/readyz")

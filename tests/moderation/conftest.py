@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-import bot.app
 from bot.db import transaction
 from bot.delivery import DeliveryEngine, EngineConfig
 from bot.models import Member, Rsvp, Theme, Webinar
-from handlers import admin_roles, broadcast_run
+from handlers import broadcast_run
 from tests.harness import BotHarness
 
 OWNER = 1001
@@ -23,10 +22,8 @@ FAST = EngineConfig(
 
 
 @pytest.fixture(autouse=True)
-def _moderation_wiring(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What bot/app.py does once admin_roles.install() is wired, without touching the global."""
-    monkeypatch.setattr(bot.app, "STARTUP_HOOKS", list(bot.app.STARTUP_HOOKS))
-    admin_roles.install()
+def _fast_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Progress messages every 0.2 s instead of every few seconds."""
     monkeypatch.setattr(broadcast_run, "PROGRESS_SECONDS", 0.2)
 
 

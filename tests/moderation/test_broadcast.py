@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import asyncio
 
 import pytest
 from sqlalchemy import select
 
-from bot.delivery import DeliveryEngine
+from bot.delivery import DeliveryEngine, batch_stats
 from bot.models import AuditEntry, Broadcast
 from tests.harness import BotHarness
 from tests.moderation.conftest import OWNER, add_member, drain, follow
@@ -116,27 +116,33 @@ async def test_pressing_send_twice_sends_once(bot: BotHarness, engine_for: Deliv
         assert len(list(sends)) == 1
 
 
+@pytest.mark.bot_settings(ADMIN_IDS=str(OWNER), BROADCAST_RATE="10")
 async def test_cancel_mid_send_stops_the_rest(bot: BotHarness, engine_for: DeliveryEngine) -> None:
-    for user_id in range(2301, 2311):
+    # 40 members at 10/s: the sender holds about 24 rendered rows in memory, the rest wait.
+    members = range(2301, 2341)
+    for user_id in members:
         await add_member(bot, user_id, "uk")
+
+    def received() -> int:
+        return sum(len(bot.user(u).messages()) for u in members)
+
     summary = await compose(bot, "Ukrainian readers")
     mod = bot.user(OWNER)
     await mod.press("📣 Send now", summary)
-    await mod.wait_edit(summary)
-    # Send three, as a busy engine would have by now; then stop the rest.
-    full = engine_for.config
-    engine_for.config = replace(full, claim_batch=3)
-    assert await engine_for.run_once() == 3
-    engine_for.config = full
+    assert await bot.emu.wait_until(lambda: received() >= 3, 10)
     await mod.press("⛔ Cancel sending", summary)
-    await bot.emu.wait_until(lambda: "was cancelled" in summary.text, 5)
-    assert "Not sent: 7 messages." in summary.text
+    assert await bot.emu.wait_until(lambda: "was cancelled" in summary.text, 5)
     await drain(engine_for)
-    received = sum(len(bot.user(u).messages()) for u in range(2301, 2311))
-    assert received == 3
+    got = received()
     async with bot.sessionmaker() as session:
-        broadcast = await session.scalar(select(Broadcast))
-        assert broadcast is not None and broadcast.status == "cancelled"
+        stats = await batch_stats(session, "broadcast:1")
+        broadcast = await session.get(Broadcast, 1)
+    assert broadcast is not None and broadcast.status == "cancelled"
+    assert 3 <= got < 40 and stats["sent"] == got
+    assert stats["cancelled"] + stats["dropped"] == 40 - got
+    assert "will not be sent." in summary.text  # the count as of the press
+    await asyncio.sleep(0.5)
+    assert received() == got
 
 
 async def test_broken_html_and_oversized_text_are_refused_with_the_reason(bot: BotHarness) -> None:
@@ -190,3 +196,23 @@ async def test_scheduled_broadcast_to_webinar_rsvps_waits_for_its_time(
     assert (await bot.user(2402).wait_message()).html == UK_TEXT
     assert bot.user(2403).messages() == []
     assert "Delivered to 2 members." in await _report(bot, engine_for, mod)
+
+
+async def test_cancel_on_the_preview_discards_the_draft_and_cancel_mid_compose(
+    bot: BotHarness, engine_for: DeliveryEngine
+) -> None:
+    await add_member(bot, 2501, "uk")
+    summary = await compose(bot, "English readers")
+    assert "It will reach 0 members." in summary.text
+    mod = bot.user(OWNER)
+    await mod.press("Cancel", summary)
+    assert await bot.emu.wait_until(lambda: "Nothing was sent." in summary.text, 5)
+    await mod.send("/broadcast")
+    await mod.wait_message(contains="Ukrainian")
+    await mod.send("/cancel")
+    assert (await mod.wait_message()).text == "Cancelled. Nothing was sent."
+    await drain(engine_for)
+    assert bot.user(2501).messages() == []
+    async with bot.sessionmaker() as session:
+        broadcast = await session.scalar(select(Broadcast))
+        assert broadcast is not None and broadcast.status == "cancelled"

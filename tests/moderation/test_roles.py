@@ -112,3 +112,16 @@ async def test_existing_moderators_get_their_menu_at_start(bot: BotHarness) -> N
     await on_startup(bot.app, bot.runtime)
     assert "broadcast" in [c["command"] for c in bot.emu.commands[("chat:3007", "en")]]
     assert "broadcast" in [c["command"] for c in bot.emu.commands[(f"chat:{OWNER}", "en")]]
+
+
+async def test_owner_removes_a_moderator_with_the_button(bot: BotHarness) -> None:
+    await add_member(bot, 3008, "uk", role="moderator", first_name="Petro")
+    owner = bot.user(OWNER, language_code="uk")
+    await owner.send("/moderators")
+    listing = await owner.wait_message(contains="Модератори")
+    assert "Petro (3008)" in listing.text
+    await owner.press("Зняти: Petro", listing)
+    assert await bot.emu.wait_until(lambda: "більше не модератор" in listing.text, 5)
+    async with bot.sessionmaker() as session:
+        member = await session.scalar(select(Member).where(Member.user_id == 3008))
+        assert member is not None and member.role == "member"

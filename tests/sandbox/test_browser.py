@@ -115,3 +115,17 @@ async def test_fast_forward_delivers_the_next_reminder(page: Page, sandbox: Sand
     await expect(reminder.last).to_contain_text(webinar.title_uk)
     await expect(reminder.last.locator(".kb-button").first).to_be_visible()
     assert now() >= webinar.starts_at - max(sandbox.runtime.settings.REMINDER_OFFSETS)  # type: ignore[union-attr]
+
+
+async def test_a_calendar_file_from_a_card_downloads_from_the_page(page: Page) -> None:
+    await page.click(f"button.person[data-user-id='{OLENA}']")
+    await say(page, "/next")
+    await press(page, "Додати")  # "📆 Додати в календар" on the card
+    document = page.locator(".from-bot .document").last
+    await expect(document).to_contain_text(".ics")
+    async with page.expect_download() as started:
+        await document.click()
+    download = await started.value
+    path = await download.path()
+    assert download.suggested_filename.endswith(".ics")
+    assert path.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")

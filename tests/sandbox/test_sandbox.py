@@ -1,15 +1,10 @@
-"""The sandbox server without a browser: page, control routes, fast-forward, CLI behaviour."""
+"""The sandbox server without a browser: page, control routes, fast-forward."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
+import base64
+from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,12 +13,12 @@ from bot.clock import clock, now
 from bot.db import transaction
 from bot.delivery import owe
 from bot.models import Webinar
+from bot.runtime import Runtime
 from bot.sandbox import Sandbox
 from bot.sandbox.fastforward import next_digest, plan_jump
 from bot.sandbox.web import MODERATOR_ID, STATIC
+from bot.settings import DAYS
 from tests.sandbox.conftest import OPERATOR_ADMIN, Http
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_page_and_its_assets_are_served_with_nothing_from_the_internet(
@@ -83,6 +78,34 @@ async def test_command_menu_is_the_one_telegram_would_show_that_person(
     await http.get("/_sandbox/commands?user_id=5", status=404)
 
 
+async def test_the_sandbox_moderator_gets_the_moderator_menu_and_members_do_not(
+    sandbox: Sandbox, http: Http
+) -> None:
+    moderator_user = {"id": MODERATOR_ID, "first_name": "Mod", "language_code": "uk"}
+    await http.post("/_emu/users", moderator_user)
+    await http.post("/_emu/users", {"id": 777004, "first_name": "Olena", "language_code": "uk"})
+    moderator = await http.get(f"/_sandbox/commands?user_id={MODERATOR_ID}")
+    member = await http.get("/_sandbox/commands?user_id=777004")
+    assert "broadcast" in [c["command"] for c in moderator["commands"]]
+    assert "broadcast" not in [c["command"] for c in member["commands"]]
+
+
+async def test_a_person_can_send_a_file_and_fetch_it_back(sandbox: Sandbox, http: Http) -> None:
+    await http.post("/_emu/users", {"id": 777005, "first_name": "Olena", "language_code": "uk"})
+    body = {
+        "user_id": 777005,
+        "file_name": "content.yaml",
+        "mime_type": "application/x-yaml",
+        "data_base64": base64.b64encode(b"themes: []\n").decode(),
+    }
+    sent = await http.post("/_emu/send_document", body)
+    document = sent["message"]["document"]
+    assert document["file_name"] == "content.yaml"
+    async with http.session.get(f"/_emu/files/{document['file_id']}") as response:
+        assert await response.read() == b"themes: []\n"
+    await http.post("/_emu/send_document", {**body, "data_base64": "%%%"}, status=400)
+
+
 async def test_fast_forward_jumps_to_the_next_owed_message_and_delivers_it(
     sandbox: Sandbox, http: Http
 ) -> None:
@@ -110,7 +133,7 @@ async def test_fast_forward_jumps_to_the_next_owed_message_and_delivers_it(
     assert clock_now["offset_seconds"] > 4 * 3600
 
 
-async def test_with_nothing_owed_the_clock_goes_to_the_next_reminder_moment(
+async def test_with_nothing_owed_the_clock_goes_to_the_next_reminder_or_digest(
     sandbox: Sandbox,
 ) -> None:
     runtime = sandbox.runtime
@@ -121,12 +144,22 @@ async def test_with_nothing_owed_the_clock_goes_to_the_next_reminder_moment(
         )
     assert webinar is not None
     clock.set(webinar.starts_at - timedelta(hours=25))
-    jump = await plan_jump(runtime)
-    digest_first = jump.reason == "digest"
+    local = now().astimezone(runtime.settings.zone)
     first_reminder = webinar.starts_at - max(runtime.settings.REMINDER_OFFSETS)
-    assert jump.moment is not None
-    assert jump.moment <= first_reminder
-    assert digest_first or (jump.reason, jump.moment) == ("reminder", first_reminder)
+    # A digest day far from the session: the 24-hour reminder comes first.
+    far = DAYS[(webinar.starts_at.astimezone(runtime.settings.zone).weekday() + 3) % 7]
+    jump = await plan_jump(with_settings(runtime, DIGEST_DAY=far))
+    assert (jump.reason, jump.moment) == ("reminder", first_reminder)
+    # A digest half an hour from now: it comes first.
+    soon = (local + timedelta(minutes=30)).replace(second=0, microsecond=0)
+    jump = await plan_jump(
+        with_settings(runtime, DIGEST_DAY=DAYS[local.weekday()], DIGEST_TIME=soon.time())
+    )
+    assert (jump.reason, jump.moment) == ("digest", soon)
+
+
+def with_settings(runtime: Runtime, **changes: object) -> Runtime:
+    return replace(runtime, settings=runtime.settings.model_copy(update=changes))
 
 
 async def test_next_digest_is_the_weekly_moment_in_the_community_zone(sandbox: Sandbox) -> None:
@@ -139,69 +172,3 @@ async def test_next_digest_is_the_weekly_moment_in_the_community_zone(sandbox: S
     assert local.strftime("%a").lower() == runtime.settings.DIGEST_DAY
     assert local.time() == runtime.settings.DIGEST_TIME
     assert timedelta(0) < moment - after <= timedelta(days=7)
-
-
-# -- the real command line, as a person would run it ------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _hromada(args: list[str], cwd: Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "DATABASE_URL")}
-    env["PYTHONPATH"] = str(ROOT)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _read_until(proc: subprocess.Popen[str], needle: str, seconds: float = 30) -> list[str]:
-    assert proc.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line and proc.poll() is not None:
-            break
-        lines.append(line.rstrip("\n"))
-        if needle in line:
-            return lines
-    raise AssertionError(f"{needle!r} never printed; got {lines}")
-
-
-def test_hromada_run_without_a_token_says_so_first_then_serves_the_sandbox(
-    tmp_path: Path,
-) -> None:
-    port = _free_port()
-    proc = _hromada(["run", "--port", str(port)], tmp_path)
-    try:
-        lines = _read_until(proc, "Stop with Ctrl+C")
-        assert lines[0].startswith("BOT_TOKEN is not set: starting the offline sandbox")
-        assert any(f"http://127.0.0.1:{port}" in line for line in lines)
-        assert (tmp_path / "data" / "sandbox.sqlite3").exists()
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
-    assert "sandbox stopped" in out
-
-
-def test_a_taken_port_fails_with_one_clear_line(tmp_path: Path) -> None:
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        proc = _hromada(["sandbox", "--port", str(port)], tmp_path)
-        _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 1
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert lines == [
-        f"sandbox: cannot listen on 127.0.0.1:{port}: already in use. "
-        f"Is another sandbox running? Try --port {port + 1}"
-    ]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 import bot.jobs  # noqa: F401  (registers the reminder, notice and digest renderers)
+from bot.app import stop_delivery
 from bot.clock import clock
 from bot.db import transaction
 from bot.delivery import DeliveryEngine, EngineConfig
@@ -78,23 +79,22 @@ def make_engine(bot: BotHarness) -> DeliveryEngine:
 
 @pytest.fixture
 async def deliver(bot: BotHarness) -> AsyncIterator[Deliver]:
-    """Send everything due now, through the app's engine if it runs one, else a test engine."""
-    running = bot.runtime.extras.get("delivery")
-    engine = running or make_engine(bot)
+    """Send exactly what is due at the test's clock now, with a test-owned engine.
+
+    The app's own engine would also send rows falling due while a test waits, which would
+    blur "not yet due" assertions; so it is stopped and a step-by-step engine takes over.
+    """
+    await stop_delivery(bot.app, bot.runtime)
+    engine = make_engine(bot)
 
     async def drain() -> None:
-        """Send what is due at the test's clock now (not what falls due in a few seconds)."""
-        if running is not None:
-            assert await engine.drain(timeout=1), "the outbox did not drain"
-            return
         for _ in range(20):
             if not await engine.run_once():
                 return
         raise AssertionError("the outbox kept finding due rows")
 
     yield drain
-    if running is None:
-        await engine.stop(graceful=False)
+    await engine.stop(graceful=False)
 
 
 def move_to(moment: datetime) -> None:
