@@ -42,13 +42,17 @@ async def startup_lock(engine: AsyncEngine) -> AsyncIterator[None]:
             )
 
 
-async def prepare_database(runtime: Runtime) -> None:
-    """Apply pending migrations and load the shipped seed content on first run."""
+async def prepare_database(runtime: Runtime, *, examples: bool = False) -> None:
+    """Apply pending migrations and load the shipped seed content on first run.
+
+    Example webinars and news come only with `examples` (the sandbox): real members must never
+    be reminded of a session that will not happen.
+    """
     from bot.content import load_seed
 
     async with startup_lock(runtime.engine):
         await asyncio.to_thread(upgrade, runtime.settings.DATABASE_URL)
-        await load_seed(runtime.sessionmaker, runtime.settings.zone)
+        await load_seed(runtime.sessionmaker, runtime.settings.zone, examples=examples)
 
 
 def secrets_of(settings: Settings) -> list[str]:

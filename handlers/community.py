@@ -75,6 +75,15 @@ async def unlink_chat(update: Update, context: BotContext) -> None:
     await _reply(update, context, text)
 
 
+async def link_here_instead(update: Update, context: BotContext) -> None:
+    """/linkchat in a private chat: say where it belongs."""
+    text = _(
+        "Send /linkchat in the group or forum topic that should receive announcements "
+        "(add me to it first)."
+    )
+    await _reply(update, context, text)
+
+
 async def membership(update: Update, context: BotContext) -> None:
     """The bot was added to or removed from a group, or a member blocked or unblocked it."""
     change: ChatMemberUpdated | None = update.my_chat_member
@@ -118,6 +127,9 @@ async def migrated(update: Update, context: BotContext) -> None:
 HANDLERS = [
     CommandHandler("linkchat", link_chat, filters=GROUPS),
     CommandHandler("unlinkchat", unlink_chat, filters=GROUPS),
+    CommandHandler(
+        ["linkchat", "unlinkchat"], link_here_instead, filters=filters.ChatType.PRIVATE
+    ),
     ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER),
     MessageHandler(filters.StatusUpdate.MIGRATE, migrated),
     *aftercare.HANDLERS,

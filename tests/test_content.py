@@ -116,6 +116,14 @@ async def test_seed_validates_and_imports(sessionmaker: Maker) -> None:
     assert all(c.email is None and c.phone is None and c.themes for c in contacts)
 
 
+async def test_production_seed_leaves_the_examples_out(sessionmaker: Maker) -> None:
+    report = await load_seed(sessionmaker, KYIV, examples=False)
+    assert report is not None
+    exported = await _export(sessionmaker)
+    assert len(exported["themes"]) == 5 and len(exported["contacts"]) >= 3
+    assert exported.get("webinars", []) == [] and exported.get("news", []) == []
+
+
 async def test_seed_loads_only_into_a_database_without_themes(sessionmaker: Maker) -> None:
     await _import(sessionmaker, {"themes": [{"slug": "own", "title": "Власна тема"}]})
     assert await load_seed(sessionmaker, KYIV) is None

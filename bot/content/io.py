@@ -201,11 +201,23 @@ def write_yaml(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
 
 
 async def load_seed(
-    sessionmaker: async_sessionmaker[AsyncSession], tz: tzinfo
+    sessionmaker: async_sessionmaker[AsyncSession], tz: tzinfo, *, examples: bool = True
 ) -> ImportReport | None:
-    """Import the shipped seed on first run only: a database with themes is left alone."""
+    """Import the shipped seed on first run only: a database with themes is left alone.
+
+    Without `examples`, example webinars and news are left out: a production bot must not
+    remind real members about sessions that will never happen.
+    """
     async with transaction(sessionmaker) as session:
         if await session.scalar(select(Theme.id).limit(1)) is not None:
             return None
         data = load_yaml(SEED.read_text(encoding="utf-8"), "bot/seed/content.yaml")
+        if not examples and isinstance(data, dict):
+            data = _without_examples(data)
         return await import_content(session, data, tz)
+
+
+def _without_examples(data: dict[str, Any]) -> dict[str, Any]:
+    webinars = [w for w in data.get("webinars") or [] if not w.get("example")]
+    news = [n for n in data.get("news") or [] if not str(n.get("guid", "")).startswith("example")]
+    return {**data, "webinars": webinars, "news": news}

@@ -98,7 +98,7 @@ class Sandbox:
         fresh_database(self.database)
         settings = sandbox_settings(self.base, self.emu, self.database)
         self.runtime = Runtime.create(settings)
-        await prepare_database(self.runtime)
+        await prepare_database(self.runtime, examples=True)
         self.app = build_application(self.runtime)
         await start_polling(self.app)
         await self._attach_engine()

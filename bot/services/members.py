@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import now
@@ -72,9 +72,10 @@ async def forget(session: AsyncSession, member: Member) -> None:
     Deleted explicitly rather than trusting ON DELETE CASCADE: SQLite only cascades when the
     connection enabled foreign keys, and a privacy promise should not depend on a pragma.
     """
+    # Sent rows too: they hold the chat id, and nothing is owed to someone who left.
     await session.execute(
         delete(Delivery).where(
-            Delivery.member_id == member.id, Delivery.status.in_(("pending", "cancelled"))
+            or_(Delivery.member_id == member.id, Delivery.chat_id == member.chat_id)
         )
     )
     for table in (Rsvp.__table__, DigestEntry.__table__, Feedback.__table__, member_themes):

@@ -55,6 +55,8 @@ async def test_linked_group_and_forum_topic_get_starting_now_and_announcements(
     await add_webinar(bot, NOW + timedelta(minutes=1), title_en="Water", title_uk="Вода")
     mod = bot.user(OWNER, language_code="uk")
     member = bot.user(2901, language_code="en")
+    await member.send("/linkchat")  # in a private chat it only explains where it belongs
+    assert (await member.wait_message()).text.startswith("Send /linkchat in the group")
     group = await bot.emu.add_bot_to_group(GROUP, "Hromady", by=mod)
     assert "/linkchat" in (await group.wait_message()).text
     await group.send_as(member, "/linkchat")
