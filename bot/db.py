@@ -68,6 +68,15 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+            # We emit BEGIN ourselves (below) instead of the driver's deferred one.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(connection: Any) -> None:
+            # A deferred transaction that reads and then writes fails at once with "database is
+            # locked" when another writer got there first: the busy timeout cannot help it.
+            # Taking the write lock up front makes writers queue politely for busy_timeout.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_size", 10)
