@@ -13,6 +13,7 @@ from bot.context import BotContext
 from bot.i18n import _, pick_locale, set_locale
 from bot.models import ProcessedUpdate
 from bot.services.members import Contact, touch_member
+from handlers.settings import AWAITING
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ async def prepare(update: Update, context: BotContext) -> None:
     default = context.settings.DEFAULT_LANGUAGE
     set_locale(pick_locale(user.language_code if user else None, default=default))
     await remember_update(update, context)
+    _end_wait_for_text(update, context)
     context.member = None
     if user is None or user.is_bot:
         return
@@ -49,6 +51,15 @@ async def prepare(update: Update, context: BotContext) -> None:
         )
     context.member = member
     set_locale(member.language)
+
+
+def _end_wait_for_text(update: Update, context: BotContext) -> None:
+    """A command or a button press means the member moved on: the next free text is a search
+    again, not the time zone or the feedback comment a step was waiting for."""
+    message = update.message
+    command = bool(message and message.text and message.text.startswith("/"))
+    if (command or update.callback_query is not None) and context.user_data:
+        context.user_data.pop(AWAITING, None)  # handlers.aftercare shares this key
 
 
 PRE_HANDLERS = [TypeHandler(Update, prepare)]

@@ -126,3 +126,42 @@ async def test_interrupted_tells_rsvps_and_forged_taps_are_refused(
     await deliver()
     assert texts(bot, 2201)[-1].startswith("⚠️ Перервано: подію завершено достроково.")
     assert texts(bot, 2202)[-1].startswith("⚠️ Interrupted: the session was cut short.")
+
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("en", ("⏸ Postponed", "Date and time", "(Brussels)", "Saved.")),
+        ("uk", ("⏸ Перенесено", "Дата й час", "(Брюссель)", "Збережено.")),
+    ],
+)
+async def test_postponed_then_given_a_new_time_tells_rsvps_the_new_time(
+    bot: BotHarness, deliver: Deliver, language: str, labels: tuple[str, str, str, str]
+) -> None:
+    postponed, field, city, saved = labels
+    move_to(T0)
+    webinar_id = await add_webinar(bot, T0 + timedelta(days=2))
+    for user_id, member_language in ((2151, "uk"), (2152, "en")):
+        await rsvp(bot, await add_member(bot, user_id, member_language), webinar_id)
+    # The moderator types times in their own zone: 13:00 in Brussels is 14:00 in Kyiv.
+    await add_member(bot, OWNER, language, time_zone="Europe/Brussels")
+    mod, card = await _open_card(bot, language)
+    await mod.press(postponed, card)
+    await mod.wait_edit(card)
+    await deliver()
+
+    await mod.press(field, card)
+    assert city in (await mod.wait_message()).text
+    await mod.send("2027-05-20 13:00")
+    assert (await mod.wait_message()).text.startswith(saved)
+    await deliver()
+    async with bot.sessionmaker() as session:
+        moved = await session.get(Webinar, webinar_id)
+    assert moved is not None and moved.status == "scheduled"
+    assert moved.starts_at == at("2027-05-20T11:00")
+    uk, en = texts(bot, 2151), texts(bot, 2152)
+    assert len(uk) == len(en) == 2  # the postponement, then the new time: nothing else
+    assert uk[0].startswith("⏸ Перенесено") and en[0].startswith("⏸ Postponed")
+    assert uk[1].startswith("🕑 Час змінено") and "20 травня 2027 р., 14:00 (Київ)" in uk[1]
+    assert en[1].startswith("🕑 Time changed") and "20 May 2027, 14:00 (Kyiv)" in en[1]

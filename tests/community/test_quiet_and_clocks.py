@@ -7,7 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.clock import now
+from bot.db import transaction
 from bot.jobs import digest_tick
+from bot.models import NewsItem
 from tests.community.conftest import (
     Deliver,
     add_member,
@@ -60,6 +63,37 @@ async def test_quiet_hours_hold_reminders_until_morning_but_starting_now_comes_s
     # Held reminders of the finished night session are dropped, not sent in the morning.
     assert len(texts(bot, 2302)) == 1
 
+
+
+async def test_a_digest_due_in_the_members_night_waits_for_their_morning(
+    bot: BotHarness, deliver: Deliver
+) -> None:
+    move_to(at("2027-05-05T10:00"))
+    async with transaction(bot.sessionmaker) as session:
+        news = {"title_uk": "Нові укриття", "title_en": "New shelters", "published_at": now()}
+        session.add(NewsItem(guid="quiet-1", **news))
+    night = {"time_zone": "America/Toronto", "quiet_start": "22:00", "quiet_end": "08:00"}
+    await add_member(bot, 2351, "uk", **night)
+    await add_member(bot, 2352, "en", **night)
+    await add_member(bot, 2353, "en", time_zone="America/Toronto")  # no quiet hours
+
+    move_to(at("2027-05-10T06:00") + SECOND)  # Monday 09:00 in Kyiv is 02:00 in Toronto
+    await digest_tick(bot.runtime)
+    await deliver()
+    assert texts(bot, 2351) == texts(bot, 2352) == []
+    assert texts(bot, 2353)[0].startswith("📰 Your weekly digest")
+    held = {r.chat_id: r for r in await rows(bot, "digest") if r.status == "pending"}
+    assert {chat: r.due_at for chat, r in held.items()} == {
+        2351: at("2027-05-10T12:00"),  # 08:00 in Toronto
+        2352: at("2027-05-10T12:00"),
+    }
+
+    move_to(at("2027-05-10T12:00") + SECOND)
+    await deliver()
+    [uk], [en] = bot.user(2351).messages(), bot.user(2352).messages()
+    assert uk.text.startswith("📰 Ваш щотижневий дайджест") and "Нові укриття" in uk.text
+    assert en.text.startswith("📰 Your weekly digest") and "New shelters" in en.text
+    assert not uk.disable_notification and not en.disable_notification
 
 async def test_brussels_members_see_their_time_and_kyiv_time(
     bot: BotHarness, deliver: Deliver

@@ -171,3 +171,33 @@ async def test_forget_can_be_cancelled(bot: BotHarness) -> None:
     await user.wait_edit(ask)
     assert ask.text == "Nothing was deleted."
     await _member(bot, 6006)
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "other", "nothing"),
+    [
+        ("uk", "🕒 Часовий пояс", "⌨️ Ввести інший пояс", "За запитом «Toronto» нічого"),
+        ("en", "🕒 Time zone", "⌨️ Type another zone", "Nothing found for “Toronto”"),
+    ],
+)
+async def test_a_command_or_another_button_ends_the_wait_for_a_typed_zone(
+    bot: BotHarness, language: str, label: str, other: str, nothing: str
+) -> None:
+    user = bot.user(6007, language_code=language)
+    await user.send("/settings")
+    screen = await user.wait_message()
+    await user.press(label)
+    await user.wait_edit(screen)
+    await user.press(other)
+    await user.wait_edit(screen)
+    await user.send("/help")  # the member moved on instead of typing a zone
+    await user.wait_message()
+    await user.send("Toronto")
+    assert (await user.wait_message()).text.startswith(nothing)
+    await user.press_data("s:tz:other", screen)
+    await user.wait_edit(screen)
+    await user.press_data("menu:news", screen)  # any other button also ends the wait
+    await user.wait_message()
+    await user.send("Toronto")
+    assert (await user.wait_message()).text.startswith(nothing)
+    assert (await _member(bot, 6007)).time_zone is None

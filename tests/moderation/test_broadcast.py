@@ -46,11 +46,13 @@ async def test_bilingual_broadcast_reaches_each_member_once_in_their_language(
     await add_member(bot, 2002, "en")
     await add_member(bot, 2003, "uk", subscribed=False)  # never consented: not reached
     await add_member(bot, 2004, "en", state="blocked")
+    await add_member(bot, 2005, "en")  # blocked the bot since: found out while sending
+    bot.emu.faults.block(2005)
     summary = await compose(bot, "Everyone subscribed")
     mod = bot.user(OWNER)
     previews = [m.text for m in mod.messages()[-3:-1]]
     assert previews == ["Завтра вебінар про відновлення", "Tomorrow: a webinar on recovery"]
-    assert "It will reach 2 members." in summary.text
+    assert "It will reach 3 members." in summary.text
     await mod.press("📣 Send now", summary)
     await mod.wait_edit(summary)
     assert "Sending announcement" in summary.text
@@ -60,9 +62,15 @@ async def test_bilingual_broadcast_reaches_each_member_once_in_their_language(
     assert (await en.wait_message()).html == EN_TEXT
     report = await _report(bot, engine_for, mod)
     assert "Delivered to 2 members." in report
+    assert "1 member could not be reached (blocked the bot or left Telegram)." in report
+    assert "0 messages failed." in report
     for user_id in (2001, 2002):
         assert len(bot.user(user_id).messages()) == 1
     assert bot.user(2003).messages() == [] and bot.user(2004).messages() == []
+    assert bot.user(2005).messages() == []
+    await mod.send("/stats")  # the last announcements, with their delivery counts
+    stats = await mod.wait_message(contains="Last announcements")
+    assert "delivered 2, unreachable 1, failed 0, waiting 0" in stats.text
 
 
 async def _report(bot: BotHarness, engine: DeliveryEngine, mod: object) -> str:
@@ -98,14 +106,21 @@ async def test_theme_broadcast_reaches_only_followers_and_same_text_for_both(
 
 async def test_pressing_send_twice_sends_once(bot: BotHarness, engine_for: DeliveryEngine) -> None:
     await add_member(bot, 2201, "uk")
+    await add_member(bot, 2202, "en", role="moderator")  # a second moderator, same draft
+    colleague = bot.user(2202, language_code="en")
+    await colleague.send("/help")
+    elsewhere = await colleague.wait_message()
     summary = await compose(bot, "Everyone subscribed")
     mod = bot.user(OWNER)
     data, before = summary.button("📣 Send now")["callback_data"], len(mod.callback_answers)
     await mod.press_data(data, summary)
+    await colleague.press_data(data, elsewhere)
     await mod.press_data(data, summary)
     await bot.emu.wait_until(lambda: len(mod.callback_answers) >= before + 2, 5)
+    await bot.emu.wait_until(lambda: colleague.callback_answers, 5)
     answers = [answer["text"] for answer in mod.callback_answers[before:]]
     assert answers == ["Sending started.", "This announcement was already sent or cancelled."]
+    assert colleague.callback_answers[-1]["text"] == answers[1]
     await drain(engine_for)
     await bot.user(2201).wait_message()
     assert len(bot.user(2201).messages()) == 1

@@ -37,6 +37,7 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <link href="https://example.org/rec"/><updated>2027-05-05T10:00:00Z</updated>
 <summary>All recordings.</summary></entry></feed>"""
 ETAG = '"atom-v1"'
+MODIFIED = "Wed, 05 May 2027 09:00:00 GMT"
 
 
 @dataclasses.dataclass
@@ -58,8 +59,13 @@ async def feeds() -> AsyncIterator[FeedServer]:
     answers: list[tuple[str, int]] = []
 
     async def rss(request: web.Request) -> web.Response:
-        hits["rss"] += 1
-        return web.Response(text=RSS, content_type="application/rss+xml")
+        hits["rss"] += 1  # validated by date only: no ETag
+        status = 304 if request.headers.get("If-Modified-Since") == MODIFIED else 200
+        answers.append(("rss", status))
+        if status == 304:
+            return web.Response(status=304)
+        headers = {"Last-Modified": MODIFIED}
+        return web.Response(text=RSS, content_type="application/rss+xml", headers=headers)
 
     async def atom(request: web.Request) -> web.Response:
         hits["atom"] += 1
@@ -118,12 +124,14 @@ async def test_feeds_are_ingested_once_and_failures_are_contained(
     assert news["urn:tg:1"].url == "https://example.org/rec"
     state = await states(bot)
     assert state[urls["atom"]].etag == ETAG and state[urls["atom"]].failures == 0
+    assert state[urls["rss"]].last_modified == MODIFIED and state[urls["rss"]].etag is None
     assert state[urls["broken"]].failures == 1
     assert (state[urls["broken"]].last_error or "").startswith("malformed feed")
     assert (state[urls["unreachable"]].last_error or "").startswith("unreachable")
 
     assert await feeds_tick(runtime) == 0  # known guids are not stored again
-    assert feeds.answers == [("atom", 200), ("atom", 304)]  # the ETag was honoured
+    # Both validators were honoured: If-Modified-Since for RSS, If-None-Match for Atom.
+    assert feeds.answers == [("rss", 200), ("atom", 200), ("rss", 304), ("atom", 304)]
     assert feeds.hits["broken"] == 1  # a failing feed waits (back-off) instead of hammering
     move_to(at("2027-05-05T12:16"))
     await feeds_tick(runtime)
