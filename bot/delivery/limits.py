@@ -43,6 +43,7 @@ class Limiter:
         group_interval: float = GROUP_INTERVAL,
         clock: Monotonic = time.monotonic,
     ) -> None:
+        self._rate = rate
         self.pacer = Pacer(rate, clock)
         self._clock = clock
         self._intervals = (private_interval, group_interval)
@@ -52,6 +53,11 @@ class Limiter:
         self._reservations = 0
         self._window_cap = max(1, int(rate))
         self._recent: deque[float] = deque()
+
+    def share(self, senders: int) -> None:
+        """Send at 1/senders of the configured rate: the token's limit is shared."""
+        self.pacer.interval = senders / self._rate
+        self._window_cap = max(1, int(self._rate / senders))
 
     def interval(self, chat_id: int) -> float:
         return self._intervals[1] if chat_id < 0 else self._intervals[0]

@@ -18,6 +18,7 @@ from telegram import Bot
 
 from bot.clock import now
 from bot.db import transaction
+from bot.delivery import share
 from bot.delivery.claim import claim_due, reclaim_expired, release, renew_leases
 from bot.delivery.classify import quiet_retry_after_warning
 from bot.delivery.config import EngineConfig, make_bot
@@ -145,6 +146,8 @@ class DeliveryEngine:
             await release(session, ids, self.instance)
             if self._sqlite and self.is_sender:
                 await release_sender_lock(session, self.instance)
+            elif not self._sqlite:
+                await share.leave(session, self.instance)
         self._abandoned, self.is_sender = [], False
 
     # -- claiming -------------------------------------------------------------------------------
@@ -215,6 +218,9 @@ class DeliveryEngine:
     async def _check_lock(self) -> None:
         if not self._sqlite:
             self.is_sender = True
+            async with transaction(self._sessionmaker) as session:
+                senders = await share.beat(session, self.instance, self.config.lock_ttl)
+            self.limiter.share(senders)
             return
         async with transaction(self._sessionmaker) as session:
             holder = await acquire_sender_lock(session, self.instance, self.config.lock_ttl)
