@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 
+from bot.cli_content import add_content_commands
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -60,12 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--host", default="127.0.0.1", help="sandbox page host")
         command.add_argument("--port", type=int, default=8080, help="sandbox page port")
         command.set_defaults(func=func)
-    try:
-        from bot.cli_content import add_content_commands
-    except ImportError:  # pragma: no cover - only while the content module is being written
-        pass
-    else:
-        add_content_commands(sub)
+    add_content_commands(sub)
     return parser
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from datetime import time, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +78,18 @@ def test_cli_stops_with_one_line_and_no_traceback(tmp_path: os.PathLike[str]) ->
         "(use a name like Europe/Kyiv)"
     ]
     assert "Traceback" not in result.stderr
+
+
+def test_console_script_and_python_m_bot_are_one_cli() -> None:
+    script = shutil.which("hromada", path=str(Path(sys.executable).parent))
+    assert script is not None, "the `hromada` console script is not installed (pip install -e .)"
+    outputs = [
+        subprocess.run(
+            [*command, "--help"], capture_output=True, text=True, timeout=60, check=True
+        ).stdout
+        for command in ([script], [sys.executable, "-m", "bot"])
+    ]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith("usage: hromada ")
+    for command in ("migrate", "content", "run", "sandbox"):
+        assert command in outputs[0]

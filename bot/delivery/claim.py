@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import now
@@ -54,6 +54,23 @@ async def reclaim_expired(session: AsyncSession) -> int:
     stmt = (
         update(Delivery)
         .where(Delivery.status == "sending", Delivery.lease_until < now())
+        .values(status="pending", claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def reclaim_orphans(session: AsyncSession, alive: Select[tuple[str]]) -> int:
+    """Put rows claimed by senders that are no longer alive back to pending, lease or not.
+
+    A SIGKILLed sender's rows would otherwise wait out their whole lease; its liveness (the
+    SQLite sender lock, or PostgreSQL heartbeat rows) lapses much sooner, so restarts resume
+    within seconds. `alive` selects the instance names still alive.
+    """
+    stmt = (
+        update(Delivery)
+        .where(Delivery.status == "sending", Delivery.claimed_by.not_in(alive.scalar_subquery()))
         .values(status="pending", claimed_by=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )

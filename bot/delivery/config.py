@@ -23,7 +23,9 @@ class EngineConfig:
     backoff_cap: float = 600.0
     idle_poll: float = 1.0  # seconds between claims when nothing is due (wake() cuts it short)
     defer_over: float = 5.0  # a chat busy longer than this sends its row back to the table
-    lock_ttl: timedelta = timedelta(seconds=30)  # SQLite sender lock; heartbeat every third
+    # Sender liveness (SQLite lock, PostgreSQL heartbeat rows); a heartbeat every third. A killed
+    # sender's rows come back within this (plus one beat): restarts resume in seconds.
+    lock_ttl: timedelta = timedelta(seconds=15)
     private_interval: float = PRIVATE_INTERVAL
     group_interval: float = GROUP_INTERVAL
     read_timeout: float = 10.0

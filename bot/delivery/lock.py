@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,3 +58,8 @@ async def release_sender_lock(session: AsyncSession, instance: str) -> None:
         .values(value="", updated_at=now())
         .execution_options(synchronize_session=False)
     )
+
+
+def lock_holder() -> Select[tuple[str]]:
+    """The instance holding the sender lock: on SQLite, the only sender alive."""
+    return select(BotState.value).where(BotState.key == LOCK_KEY)

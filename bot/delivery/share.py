@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,3 +39,8 @@ async def beat(session: AsyncSession, instance: str, ttl: timedelta) -> int:
 
 async def leave(session: AsyncSession, instance: str) -> None:
     await session.execute(delete(BotState).where(BotState.key == PREFIX + instance))
+
+
+def alive() -> Select[tuple[str]]:
+    """The instance names with a heartbeat younger than the TTL (after `beat` pruned the rest)."""
+    return select(BotState.value).where(BotState.key.like(PREFIX + "%"))

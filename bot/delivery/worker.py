@@ -19,11 +19,17 @@ from telegram import Bot
 from bot.clock import now
 from bot.db import transaction
 from bot.delivery import share
-from bot.delivery.claim import claim_due, reclaim_expired, release, renew_leases
+from bot.delivery.claim import (
+    claim_due,
+    reclaim_expired,
+    reclaim_orphans,
+    release,
+    renew_leases,
+)
 from bot.delivery.classify import quiet_retry_after_warning
 from bot.delivery.config import EngineConfig, make_bot
 from bot.delivery.limits import Limiter
-from bot.delivery.lock import acquire_sender_lock, release_sender_lock
+from bot.delivery.lock import acquire_sender_lock, lock_holder, release_sender_lock
 from bot.delivery.process import Prepared, RowProcessor
 from bot.delivery.record import Recorder
 from bot.delivery.render import RENDERERS, Renderer
@@ -74,6 +80,10 @@ class DeliveryEngine:
         self._heartbeat: asyncio.Task[None] | None = None
         self._refusal_logged = False
         self.is_sender = False
+        # Until when (monotonic) this sender surely still counts as alive for the others; past
+        # it they may have taken its rows back, so it sends none (see _alive).
+        self._alive_until = 0.0
+        self._lapsed: list[int] = []  # rows not sent because liveness lapsed; handed back later
 
     @classmethod
     def from_settings(
@@ -128,7 +138,7 @@ class DeliveryEngine:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks, self._claimer, self._heartbeat = [], None, None
-        await self._hand_back(unsent + self._abandoned)
+        await self._hand_back(unsent + self._abandoned + self._lapsed)
         await self.bot.shutdown()
 
     def _take_queued(self) -> list[int]:
@@ -148,7 +158,7 @@ class DeliveryEngine:
                 await release_sender_lock(session, self.instance)
             elif not self._sqlite:
                 await share.leave(session, self.instance)
-        self._abandoned, self.is_sender = [], False
+        self._abandoned, self._lapsed, self.is_sender = [], [], False
 
     # -- claiming -------------------------------------------------------------------------------
     async def _claim_loop(self) -> None:
@@ -216,15 +226,22 @@ class DeliveryEngine:
                 log.warning("reclaimed %d deliveries whose lease expired", reclaimed)
 
     async def _check_lock(self) -> None:
+        started = time.monotonic()
         if not self._sqlite:
             self.is_sender = True
             async with transaction(self._sessionmaker) as session:
                 senders = await share.beat(session, self.instance, self.config.lock_ttl)
+                await self._reclaim_orphans(session, share.alive())
             self.limiter.share(senders)
+            self._stay_alive(started)
             return
         async with transaction(self._sessionmaker) as session:
             holder = await acquire_sender_lock(session, self.instance, self.config.lock_ttl)
+            if holder is None:  # the only sender: rows anyone else claimed are orphans
+                await self._reclaim_orphans(session, lock_holder())
         was, self.is_sender = self.is_sender, holder is None
+        if self.is_sender:
+            self._stay_alive(started)
         if not self.is_sender and (was or not self._refusal_logged):
             log.warning(
                 "delivery sender %s standing by: SQLite allows one sender per database "
@@ -236,12 +253,32 @@ class DeliveryEngine:
         elif self.is_sender and self._refusal_logged and not was:
             log.info("delivery sender %s took over the SQLite sender lock", self.instance)
 
+    async def _reclaim_orphans(self, session: AsyncSession, alive: Any) -> None:
+        if orphans := await reclaim_orphans(session, alive):
+            log.warning("took back %d deliveries claimed by a sender that died", orphans)
+        if self._lapsed:
+            await release(session, self._lapsed, self.instance)
+            self._lapsed = []
+
+    def _stay_alive(self, started: float) -> None:
+        # Others drop our heartbeat/lock `lock_ttl` after it was written; keep one beat spare.
+        ttl = self.config.lock_ttl.total_seconds()
+        self._alive_until = started + ttl - min(ttl, self.config.lease.total_seconds()) / 3
+
+    def _alive(self) -> bool:
+        return time.monotonic() < self._alive_until
+
     # -- sending --------------------------------------------------------------------------------
     async def _send_loop(self) -> None:
         while (item := await self._queue.get()) is not None:
             row = item[0]
             self._inflight += 1
             try:
+                if not self._alive():
+                    # A stalled heartbeat: another sender may own this row now. Sending it
+                    # could duplicate; not sending costs a short delay (it is handed back).
+                    self._lapsed.append(row.id)
+                    continue
                 await self._recorder.record(await self._processor.process(*item))
             except asyncio.CancelledError:
                 self._abandoned.append(row.id)

@@ -128,7 +128,6 @@ async def test_interrupted_tells_rsvps_and_forged_taps_are_refused(
     assert texts(bot, 2202)[-1].startswith("⚠️ Interrupted: the session was cut short.")
 
 
-
 @pytest.mark.parametrize(
     ("language", "labels"),
     [

@@ -64,7 +64,6 @@ async def test_quiet_hours_hold_reminders_until_morning_but_starting_now_comes_s
     assert len(texts(bot, 2302)) == 1
 
 
-
 async def test_a_digest_due_in_the_members_night_waits_for_their_morning(
     bot: BotHarness, deliver: Deliver
 ) -> None:
@@ -94,6 +93,7 @@ async def test_a_digest_due_in_the_members_night_waits_for_their_morning(
     assert uk.text.startswith("📰 Ваш щотижневий дайджест") and "Нові укриття" in uk.text
     assert en.text.startswith("📰 Your weekly digest") and "New shelters" in en.text
     assert not uk.disable_notification and not en.disable_notification
+
 
 async def test_brussels_members_see_their_time_and_kyiv_time(
     bot: BotHarness, deliver: Deliver

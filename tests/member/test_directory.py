@@ -92,17 +92,21 @@ async def test_contacts_filter_by_theme(bot: BotHarness, language: str, all_labe
 
 
 @pytest.mark.no_seed
-async def test_news_pages_newest_first(bot: BotHarness) -> None:
+@pytest.mark.parametrize(("language", "prefix"), [("uk", "Новина дня"), ("en", "News of day")])
+async def test_news_pages_newest_first(bot: BotHarness, language: str, prefix: str) -> None:
     async with content(bot) as session:
         for day in range(7):
             await make_news(
-                session, published_ago=timedelta(days=day), title_uk=f"Новина дня {day}"
+                session,
+                published_ago=timedelta(days=day),
+                title_uk=f"Новина дня {day}",
+                title_en=f"News of day {day}",
             )
-    user = bot.user(4005, language_code="uk")
+    user = bot.user(4005, language_code=language)
     await user.send("/news")
     page = await user.wait_message()
-    assert page.text.index("Новина дня 0") < page.text.index("Новина дня 4")
-    assert "Новина дня 5" not in page.text
+    assert page.text.index(f"{prefix} 0") < page.text.index(f"{prefix} 4")
+    assert f"{prefix} 5" not in page.text
     await user.press("▶")
     await user.wait_edit(page)
-    assert "Новина дня 6" in page.text and labels(page) == ["◀"]
+    assert f"{prefix} 6" in page.text and labels(page) == ["◀"]

@@ -74,33 +74,38 @@ async def test_time_zone_buttons_and_free_entry(
     assert (await _member(bot, 6002)).time_zone == "America/Toronto"
 
 
-async def test_reminders_digest_and_quiet_hours(bot: BotHarness) -> None:
-    user = bot.user(6003, language_code="en")
+SCREENS = {
+    "uk": ("🔔 Нагадування", "Нагадування увімкнено", ("за 1 день", "за 1 годину", "на початку"),
+           "📰 Дайджест", "щодня", "🌙 Тихі години"),
+    "en": ("🔔 Reminders", "Reminders on", ("1 day before", "1 hour before", "at the start"),
+           "📰 Digest", "daily", "🌙 Quiet hours"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+async def test_reminders_digest_and_quiet_hours(bot: BotHarness, language: str) -> None:
+    reminders, on, (day, hour, start), digest, daily, quiet = SCREENS[language]
+    user = bot.user(6003, language_code=language)
     await user.send("/settings")
     screen = await user.wait_message()
-    await user.press("🔔 Reminders")
+    await user.press(reminders)
     await user.wait_edit(screen)
-    assert labels(screen)[:4] == [
-        "✅ Reminders on",
-        "✅ 1 day before",
-        "✅ 1 hour before",
-        "✅ at the start",
-    ]
-    await user.press("✅ 1 hour before")
+    assert labels(screen)[:4] == [f"✅ {on}", f"✅ {day}", f"✅ {hour}", f"✅ {start}"]
+    await user.press(f"✅ {hour}")
     await user.wait_edit(screen)
     assert (await _member(bot, 6003)).reminder_offsets == "1d,0m"
-    assert "🔔 Reminders: 1 day before, at the start" in screen.text
-    await user.press("📰 Digest")
+    assert f"{reminders}: {day}, {start}" in screen.text
+    await user.press(digest)
     await user.wait_edit(screen)
-    await user.press("▫️ daily")
+    await user.press(f"▫️ {daily}")
     await user.wait_edit(screen)
-    await user.press("🌙 Quiet hours")
+    await user.press(quiet)
     await user.wait_edit(screen)
     await user.press("▫️ 22:00–08:00")
     await user.wait_edit(screen)
     member = await _member(bot, 6003)
     assert (member.digest, member.quiet_start, member.quiet_end) == ("daily", "22:00", "08:00")
-    assert "🌙 Quiet hours: 22:00–08:00" in screen.text
+    assert f"{quiet}: 22:00–08:00" in screen.text
     await user.press_data("s:dig:hourly", screen)  # forged: nothing changes
     await bot.emu.wait_until(lambda: user.callback_answers[-1]["show_alert"], 5)
     assert (await _member(bot, 6003)).digest == "daily"
@@ -194,8 +199,9 @@ async def test_a_command_or_another_button_ends_the_wait_for_a_typed_zone(
     await user.wait_message()
     await user.send("Toronto")
     assert (await user.wait_message()).text.startswith(nothing)
-    await user.press_data("s:tz:other", screen)
-    await user.wait_edit(screen)
+    answered = len(user.callback_answers)
+    await user.press_data("s:tz:other", screen)  # the prompt again (it is already on screen)
+    assert await bot.emu.wait_until(lambda: len(user.callback_answers) > answered, 5)
     await user.press_data("menu:news", screen)  # any other button also ends the wait
     await user.wait_message()
     await user.send("Toronto")

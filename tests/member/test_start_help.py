@@ -84,19 +84,37 @@ async def test_menu_buttons_open_each_section(bot: BotHarness, language: str) ->
         assert heading in reply.text, (label, reply.text)
 
 
-async def test_deep_links_open_a_webinar_or_a_theme(bot: BotHarness) -> None:
+@pytest.mark.parametrize(
+    ("language", "webinar", "theme", "yes"),
+    [
+        ("uk", "Цифрова стійкість 1", "Зелене відновлення",
+         "✅ Так, надсилайте нагадування й дайджести"),
+        ("en", "Digital Resilience 1", "Green recovery", "✅ Yes, send me reminders and digests"),
+    ],
+)  # fmt: skip
+async def test_deep_links_open_a_webinar_or_a_theme(
+    bot: BotHarness, language: str, webinar: str, theme: str, yes: str
+) -> None:
     clock.set(datetime(2026, 11, 1, tzinfo=UTC))
     async with content(bot) as session:
-        theme = await make_theme(session, slug="green", title_en="Green recovery")
-        await make_webinar(session, slug="dr-1", title_en="Digital Resilience 1", themes=[theme])
-    user = bot.user(3003, language_code="en")
+        green = await make_theme(
+            session, slug="green", title_uk="Зелене відновлення", title_en="Green recovery"
+        )
+        await make_webinar(
+            session,
+            slug="dr-1",
+            title_uk="Цифрова стійкість 1",
+            title_en="Digital Resilience 1",
+            themes=[green],
+        )
+    user = bot.user(3003, language_code=language)
     await user.send("/start w_dr-1")
     card = await user.wait_message()
-    assert card.text.startswith("Digital Resilience 1")
+    assert card.text.startswith(webinar)
     consent = await user.wait_message()  # a newcomer is also offered the subscription
-    assert "✅ Yes, send me reminders and digests" in labels(consent)
+    assert yes in labels(consent)
     await user.send("/start t_green")
-    assert (await user.wait_message()).text.startswith("Green recovery")
+    assert (await user.wait_message()).text.startswith(theme)
 
 
 @pytest.mark.parametrize(

@@ -71,23 +71,33 @@ async def test_card_shows_the_organisers_clock_for_members_elsewhere(bot: BotHar
     assert "3 December 2026, 13:00 (Brussels) · 14:00 Kyiv" in card.text
 
 
-async def test_remind_me_toggles_and_is_stored(bot: BotHarness) -> None:
+RSVP = {
+    "uk": ("✅ Так, надсилайте нагадування й дайджести", "🔔 Нагадати мені", "🔕 Не нагадувати",
+           "🔔 Я нагадаю вам про цю подію."),
+    "en": ("✅ Yes, send me reminders and digests", "🔔 Remind me", "🔕 Don't remind me",
+           "🔔 I will remind you before this session."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+async def test_remind_me_toggles_and_is_stored(bot: BotHarness, language: str) -> None:
+    subscribe, remind, dont, note = RSVP[language]
     webinar_id = await _one_webinar(bot)
-    user = bot.user(2003, language_code="uk")
+    user = bot.user(2003, language_code=language)
     await user.send("/start")
-    await user.press("✅ Так, надсилайте нагадування й дайджести", await user.wait_message())
+    await user.press(subscribe, await user.wait_message())
     await user.send("/next")
     card = await user.wait_message()
-    await user.press("🔔 Нагадати мені")
+    await user.press(remind)
     await user.wait_edit(card)
-    assert "🔕 Не нагадувати" in labels(card)
-    assert user.callback_answers[-1]["text"] == "🔔 Я нагадаю вам про цю подію."
+    assert dont in labels(card)
+    assert user.callback_answers[-1]["text"] == note
     async with content(bot) as session:
         count = await session.scalar(select(func.count()).where(Rsvp.webinar_id == webinar_id))
     assert count == 1
-    await user.press("🔕 Не нагадувати")
+    await user.press(dont)
     await user.wait_edit(card)
-    assert "🔔 Нагадати мені" in labels(card)
+    assert remind in labels(card)
     async with content(bot) as session:
         assert await session.scalar(select(func.count()).select_from(Rsvp)) == 0
 
@@ -111,16 +121,25 @@ async def test_add_to_calendar_sends_an_ics_file(
     assert str(event["UID"]) == "webinar-dr-2@hromada-companion"
 
 
-async def test_cancelled_session_says_so_at_the_top(bot: BotHarness) -> None:
+@pytest.mark.parametrize(
+    ("language", "mark", "banner", "join"),
+    [
+        ("uk", "(скасовано)", "❌ Скасовано: ця подія не відбудеться.", "▶️ Приєднатися"),
+        ("en", "(cancelled)", "❌ Cancelled: this session will not take place.", "▶️ Join"),
+    ],
+)
+async def test_cancelled_session_says_so_at_the_top(
+    bot: BotHarness, language: str, mark: str, banner: str, join: str
+) -> None:
     await _one_webinar(bot, status="cancelled")
-    user = bot.user(2005, language_code="en")
+    user = bot.user(2005, language_code=language)
     await user.send("/webinars")
     listing = await user.wait_message()
-    assert "(cancelled)" in listing.text
+    assert mark in listing.text
     await user.press("1")
     card = await user.wait_message()
-    assert card.text.startswith("❌ Cancelled: this session will not take place.")
-    assert "▶️ Join" not in labels(card)
+    assert card.text.startswith(banner)
+    assert join not in labels(card)
 
 
 async def test_upcoming_list_pages_with_arrows(bot: BotHarness) -> None:
@@ -145,23 +164,33 @@ async def test_upcoming_list_pages_with_arrows(bot: BotHarness) -> None:
     assert "Session 08" in card.text
 
 
-async def test_past_lists_recordings(bot: BotHarness) -> None:
+@pytest.mark.parametrize(
+    ("language", "title", "heading", "recording", "remind"),
+    [
+        ("uk", "Минулий вебінар", "Минулі події", "🎥 Запис", "🔔 Нагадати мені"),
+        ("en", "A past webinar", "Past sessions", "🎥 Recording", "🔔 Remind me"),
+    ],
+)
+async def test_past_lists_recordings(
+    bot: BotHarness, language: str, title: str, heading: str, recording: str, remind: str
+) -> None:
     clock.set(NOW)
     async with content(bot) as session:
         await make_webinar(
             session,
             starts_in=-timedelta(days=3),
             title_uk="Минулий вебінар",
+            title_en="A past webinar",
             recording_url="https://example.org/rec",
         )
-    user = bot.user(2007, language_code="uk")
+    user = bot.user(2007, language_code=language)
     await user.send("/past")
     listing = await user.wait_message()
-    assert "Минулі події" in listing.text and "Минулий вебінар" in listing.text
+    assert heading in listing.text and title in listing.text and "🎥" in listing.text
     await user.press("1")
     card = await user.wait_message()
-    assert card.button("🎥 Запис")["url"] == "https://example.org/rec"
-    assert "🔔 Нагадати мені" not in labels(card)
+    assert card.button(recording)["url"] == "https://example.org/rec"
+    assert remind not in labels(card)
 
 
 @pytest.mark.parametrize(
@@ -204,3 +233,39 @@ async def test_empty_programme_is_explained(bot: BotHarness) -> None:
     assert "No upcoming sessions are scheduled yet" in (await user.wait_message()).text
     await user.send("/next")
     assert "No upcoming sessions" in (await user.wait_message()).text
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+async def test_content_with_markup_is_shown_as_plain_text_on_every_screen(
+    bot: BotHarness, language: str
+) -> None:
+    clock.set(NOW)
+    title = {"uk": "Пілот R&D <b>міста</b>", "en": "R&D <b>city</b> pilot"}[language]
+    async with content(bot) as session:
+        theme = await make_theme(session, title_uk="Енергія & <тепло>", title_en="Energy & <heat>")
+        await make_webinar(
+            session,
+            starts_at=START,
+            themes=[theme],
+            title_uk="Пілот R&D <b>міста</b>",
+            title_en="R&D <b>city</b> pilot",
+            description_uk="Опис <script>alert(1)</script> & ще",
+            description_en="About <script>alert(1)</script> & more",
+            speakers=["O'Neil <Ltd>", "Олена & Co"],
+        )
+    user = bot.user(2010, language_code=language)
+    await user.send("/webinars")  # the emulator refuses bad HTML, as Telegram does
+    assert title in (await user.wait_message()).text
+    await user.press("1")
+    card = await user.wait_message()
+    assert card.text.startswith(title)
+    assert "<script>alert(1)</script> &" in card.text
+    assert "O'Neil <Ltd>, Олена & Co" in card.text
+    theme = "Енергія & <тепло>" if language == "uk" else "Energy & <heat>"
+    assert theme in card.text
+    await user.press("📆 Додати в календар" if language == "uk" else "📆 Add to calendar")
+    assert title in (await user.wait_message()).text  # the .ics file's caption
+    await user.send("/search R&D")
+    assert title in (await user.wait_message()).text
+    await user.send("/themes")
+    assert theme in (await user.wait_message()).text

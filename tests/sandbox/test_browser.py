@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import ClientSession
+from icalendar import Calendar
 from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
@@ -129,3 +131,40 @@ async def test_a_calendar_file_from_a_card_downloads_from_the_page(page: Page) -
     path = await download.path()
     assert download.suggested_filename.endswith(".ics")
     assert path.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("uk", ("Вітаємо, Марія!", "Так", "Найближчі вебінари", "Додати", "Ваші налаштування")),
+        ("en", ("Hello, Maria!", "Yes", "Upcoming webinars", "Add", "Your settings")),
+    ],
+)
+async def test_a_new_person_goes_from_start_to_a_calendar_file_and_settings(
+    page: Page, sandbox: Sandbox, language: str, words: tuple[str, ...]
+) -> None:
+    greeting, subscribe, heading, add, settings = words
+    name = "Марія" if language == "uk" else "Maria"
+    await page.fill("#new-name", name)  # a person made on the page, with a Telegram language
+    await page.select_option("#new-language", language)
+    await page.click("#new-person button[type='submit']")
+    messages = page.locator("#messages")
+    await say(page, "/start")
+    await expect(messages.locator(".from-bot", has_text=greeting)).to_be_visible()
+    await press(page, subscribe)
+    await say(page, "/webinars")
+    listing = messages.locator(".from-bot", has_text=heading).last
+    await expect(listing.locator(".kb-button").first).to_be_visible()
+    await listing.locator(".kb-button", has_text=re.compile(r"^1$")).click()
+    webinar = await next_webinar(sandbox)
+    title = webinar.title_uk if language == "uk" else webinar.title_en
+    card = messages.locator(".from-bot", has_text=title).last
+    await expect(card.locator(".kb-button", has_text=add)).to_be_visible()
+    await card.locator(".kb-button", has_text=add).click()
+    document = messages.locator(".from-bot .document").last
+    async with page.expect_download() as started:
+        await document.click()
+    event = Calendar.from_ical((await (await started.value).path()).read_bytes()).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in event] == [title]  # in the person's language
+    await say(page, "/settings")
+    await expect(messages.locator(".from-bot", has_text=settings).last).to_be_visible()
