@@ -2,7 +2,7 @@
 
 APScheduler (PTB's JobQueue) keeps nothing durable here: a restart re-creates the same named
 jobs, and the ticks re-derive what is owed from the database, so nothing is lost or planned
-twice. `install()` adds `start_scheduler` to the app's start-up hooks.
+twice. bot/app.py runs `start_scheduler` at start-up.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext
 
 import bot.scheduler.digest_render
 import bot.scheduler.render
+from bot.housekeeping import housekeeping_tick
 from bot.runtime import Runtime
 from bot.scheduler.planner import digest_tick, feeds_tick, planner_tick
 
@@ -26,6 +27,7 @@ JOBS: tuple[tuple[str, Tick, float, float], ...] = (
     ("scheduler:planner", planner_tick, 60, 10),
     ("scheduler:digest", digest_tick, 300, 30),
     ("scheduler:feeds", feeds_tick, 900, 60),
+    ("scheduler:housekeeping", housekeeping_tick, 3600, 120),
 )
 # APScheduler's default grace is 1 s: a run missed by a busy loop would be silently skipped.
 JOB_KWARGS = {"misfire_grace_time": 600, "coalesce": True, "max_instances": 1}
@@ -57,19 +59,10 @@ async def start_scheduler(
         )
 
 
-def install() -> None:
-    """Run `start_scheduler` when the bot starts (called once by the composition root)."""
-    from bot.app import STARTUP_HOOKS  # here, not at import: bot.app imports this module
-
-    if start_scheduler not in STARTUP_HOOKS:
-        STARTUP_HOOKS.append(start_scheduler)
-
-
 __all__ = [
     "JOBS",
     "digest_tick",
     "feeds_tick",
-    "install",
     "planner_tick",
     "start_scheduler",
 ]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import BotContext
@@ -71,8 +72,20 @@ def _apology(error: BaseException | None) -> str:
     return _("Sorry, something went wrong on our side. Please try again, or send /help.")
 
 
+def _not_modified(error: BaseException | None) -> bool:
+    # A second press of the same button re-renders identical content; Telegram refuses the
+    # edit, but the member already sees exactly what they asked for: that is success.
+    return isinstance(error, BadRequest) and "message is not modified" in str(error).lower()
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log with the traceback and answer the person politely; never show them a traceback."""
+    if _not_modified(context.error):
+        log.info("edit left the message as it was (message is not modified)")
+        if isinstance(update, Update) and update.callback_query is not None:
+            with contextlib.suppress(TelegramError):  # already answered by the handler
+                await update.callback_query.answer()
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return

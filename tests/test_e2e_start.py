@@ -40,3 +40,29 @@ async def test_command_menu_is_registered_in_both_languages(bot: BotHarness) -> 
         c["command"]: (c["description"], e["description"]) for c, e in zip(uk, en, strict=True)
     }
     assert described["webinars"] == ("Найближчі вебінари", "Upcoming webinars")
+
+
+async def test_a_replayed_update_is_answered_once_and_old_guards_are_pruned(
+    bot: BotHarness,
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+    from telegram import Update
+
+    from bot.clock import clock
+    from bot.housekeeping import housekeeping_tick
+    from bot.models import ProcessedUpdate
+
+    user = bot.user(1003, language_code="en")
+    message = await user.send("/start")
+    update = {"update_id": bot.emu.updates.next_update_id - 1, "message": message}
+    await user.wait_message()
+    # Telegram may deliver the same update again (offset reset, webhook retry).
+    await bot.app.process_update(Update.de_json(update, bot.app.bot))
+    await bot.emu.wait_idle()
+    assert len(user.messages()) == 1
+    clock.advance(timedelta(days=3))
+    assert await housekeeping_tick(bot.runtime) >= 1
+    async with bot.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(ProcessedUpdate)) == 0

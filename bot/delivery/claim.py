@@ -66,12 +66,16 @@ async def reclaim_orphans(session: AsyncSession, alive: Select[tuple[str]]) -> i
 
     A SIGKILLed sender's rows would otherwise wait out their whole lease; its liveness (the
     SQLite sender lock, or PostgreSQL heartbeat rows) lapses much sooner, so restarts resume
-    within seconds. `alive` selects the instance names still alive.
+    within seconds. `alive` selects the instance names still alive. The claim's attempt is
+    given back: most such rows were only queued in the dead process's memory, and counting
+    every crash would give up unsent rows after a few restarts (losing them). The price: a row
+    in flight at each crash is sent again after each one (≤ concurrency rows per crash).
     """
     stmt = (
         update(Delivery)
         .where(Delivery.status == "sending", Delivery.claimed_by.not_in(alive.scalar_subquery()))
         .values(status="pending", claimed_by=None, lease_until=None)
+        .values(attempts=Delivery.attempts - 1)
         .execution_options(synchronize_session=False)
     )
     result = await session.execute(stmt)

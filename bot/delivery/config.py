@@ -25,7 +25,7 @@ class EngineConfig:
     defer_over: float = 5.0  # a chat busy longer than this sends its row back to the table
     # Sender liveness (SQLite lock, PostgreSQL heartbeat rows); a heartbeat every third. A killed
     # sender's rows come back within this (plus one beat): restarts resume in seconds.
-    lock_ttl: timedelta = timedelta(seconds=15)
+    lock_ttl: timedelta = timedelta(seconds=10)
     private_interval: float = PRIVATE_INTERVAL
     group_interval: float = GROUP_INTERVAL
     read_timeout: float = 10.0

@@ -61,9 +61,7 @@ async def outbox(url: str) -> dict[str, int]:
 
 def sent_ok(emu: Emulator, since: int = 0) -> list[Any]:
     """Accepted sends (the member has the message), from request index `since` on."""
-    return [
-        r for r in emu.requests[since:] if r.method in SEND_METHODS and r.status in (200, 0)
-    ]
+    return [r for r in emu.requests[since:] if r.method in SEND_METHODS and r.status in (200, 0)]
 
 
 def received(emu: Emulator, chats: Iterable[int]) -> Counter[int]:
@@ -75,26 +73,26 @@ def duplicates(counts: Counter[int]) -> int:
 
 
 async def wait_for(
-    check: Callable[[], bool], timeout: float, what: str = "condition", step: float = 0.05
+    check: Callable[[], bool], within: float, what: str = "condition", step: float = 0.05
 ) -> float:
     """Poll `check` until true; return the seconds it took."""
     started = time.monotonic()
     while not check():
-        if time.monotonic() - started > timeout:
-            raise AssertionError(f"{what} not reached within {timeout}s")
+        if time.monotonic() - started > within:
+            raise AssertionError(f"{what} not reached within {within}s")
         await asyncio.sleep(step)
     return time.monotonic() - started
 
 
-async def wait_outbox(url: str, timeout: float, open_statuses: tuple[str, ...] = ("pending", "sending")) -> dict[str, int]:
+async def wait_outbox(url: str, within: float) -> dict[str, int]:
     """Wait until no row is pending or sending; return the final statuses."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         statuses = await outbox(url)
-        if not any(statuses.get(s) for s in open_statuses):
+        if not statuses.get("pending") and not statuses.get("sending"):
             return statuses
         if time.monotonic() > deadline:
-            raise AssertionError(f"outbox still open after {timeout}s: {statuses}")
+            raise AssertionError(f"outbox still open after {within}s: {statuses}")
         await asyncio.sleep(0.25)
 
 

@@ -46,12 +46,12 @@ async def test_r1_sigkill_mid_broadcast_loses_nothing_and_resumes_alone(
         try:
             for kill in range(1, KILLS + 1):
                 target = total(emu) + rng.randint(150, 700)
-                await wait_for(lambda: total(emu) >= target, 120, "sends before the kill")
+                await wait_for(lambda n=target: total(emu) >= n, 120, "sends before the kill")
                 await bot.kill()  # SIGKILL
                 at_kill, held = total(emu), (await outbox(fresh_url)).get("sending", 0)
                 started = time.monotonic()
                 bot = await restart(bot, f"r1-{kill}", ready=False)
-                await wait_for(lambda: total(emu) > at_kill, 60, "resumed sending")
+                await wait_for(lambda n=at_kill: total(emu) > n, 60, "resumed sending")
                 resumes.append(time.monotonic() - started)
                 print(f"R1 kill {kill}: after {at_kill} sends, {held} rows `sending`; "
                       f"resumed {resumes[-1]:.1f}s after the restart")  # fmt: skip

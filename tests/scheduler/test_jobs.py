@@ -7,20 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot import app as app_module
-from bot.jobs import JOBS, digest_tick, install, planner_tick, start_scheduler
+from bot.jobs import JOBS, digest_tick, planner_tick, start_scheduler
 from bot.runtime import Runtime
 from tests.harness import BotHarness
 from tests.scheduler.conftest import Deliver, add_member, add_webinar, at, move_to, rows, texts
 
 pytestmark = pytest.mark.no_seed
-
-
-def test_install_adds_the_start_up_hook_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_module, "STARTUP_HOOKS", [])
-    install()
-    install()
-    assert app_module.STARTUP_HOOKS == [start_scheduler]
 
 
 async def test_start_scheduler_registers_each_job_once_with_a_generous_grace(
