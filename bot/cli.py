@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Callable
 
 from bot.cli_content import add_content_commands
-from bot.settings import Settings, SettingsError, load_settings
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+from bot.settings import settings_or_exit
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from bot.migrate import upgrade
 
-    settings = _settings()
+    settings = settings_or_exit()
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -32,7 +23,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    settings = _settings()
+    settings = settings_or_exit()
     if settings.BOT_TOKEN is None:
         print("BOT_TOKEN is not set: starting the offline sandbox instead (hromada sandbox).")
         return cmd_sandbox(args)
@@ -44,7 +35,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.sandbox import run_sandbox
 
-    return asyncio.run(run_sandbox(_settings(), port=args.port, host=args.host))
+    return asyncio.run(run_sandbox(settings_or_exit(), port=args.port, host=args.host))
 
 
 def build_parser() -> argparse.ArgumentParser:

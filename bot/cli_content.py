@@ -22,7 +22,7 @@ from bot.content import (
 )
 from bot.db import make_engine, make_sessionmaker, transaction
 from bot.migrate import at_head
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, settings_or_exit
 
 STDIO = "-"
 
@@ -41,11 +41,11 @@ def add_content_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    return _run(_import(_settings(), args.file))
+    return _run(_import(settings_or_exit(), args.file))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    return _run(_export(_settings(), args.file))
+    return _run(_export(settings_or_exit(), args.file))
 
 
 def _run(work: Coroutine[Any, Any, None]) -> int:
@@ -56,14 +56,6 @@ def _run(work: Coroutine[Any, Any, None]) -> int:
         print("\n".join(exc.errors), file=sys.stderr)
         return 1
     return 0
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
 
 
 @asynccontextmanager

@@ -6,6 +6,7 @@ The variable names are a contract with operators and outside tools: keep them ex
 from __future__ import annotations
 
 import re
+import sys
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -190,3 +191,12 @@ def load_settings(**overrides: object) -> Settings:
             # Model-level checks (WEBHOOK_SECRET) already name their variable.
             lines.append(f"{name}: {message}" if name else message)
         raise SettingsError("; ".join(lines)) from None
+
+
+def settings_or_exit() -> Settings:
+    """For command-line entry points: one clear line on stderr and exit 2, never a traceback."""
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -82,11 +82,14 @@ def hits(draw: st.DrawFn) -> Hit:
     return Hit(kind, draw(BIG), draw(TITLE), draw(TITLE), draw(st.none() | WHEN))
 
 
+CALLBACK = st.builds(lambda word, n: f"{word}:{n}", st.sampled_from(["del", "w", "ok"]), BIG)
 OFFSETS = st.lists(st.sampled_from([timedelta(days=1), timedelta(hours=1), timedelta(0)]))
 BY_NAME: dict[str, st.SearchStrategy[Any]] = {
     "language": st.sampled_from(["uk", "en"]),
     "prefix": st.text(alphabet=string.ascii_lowercase + ":", min_size=1, max_size=8),
-    "data": st.builds(lambda word, n: f"{word}:{n}", st.sampled_from(["del", "ok"]), BIG),
+    # Callback strings the code builds itself: a short word and an id.
+    "data:str": CALLBACK,
+    "data:list[tuple[int, str]]": st.lists(st.tuples(st.integers(1, 99), CALLBACK), max_size=12),
     "number": st.integers(0, 10**6),
     "per_row": st.integers(1, 8),
     "offsets": OFFSETS,
@@ -113,9 +116,11 @@ BY_TYPE: dict[str, st.SearchStrategy[Any]] = {
 def arguments(function: Callable[..., Any]) -> st.SearchStrategy[dict[str, Any]]:
     parameters = {}
     for name, parameter in inspect.signature(function).parameters.items():
-        if parameter.default is not inspect.Parameter.empty and name not in BY_NAME:
+        if parameter.default is not inspect.Parameter.empty and name != "per_row":
             continue
-        strategy = BY_NAME[name] if name in BY_NAME else BY_TYPE.get(str(parameter.annotation))
+        annotation = str(parameter.annotation)
+        strategy = BY_NAME.get(f"{name}:{annotation}") or BY_NAME.get(name)
+        strategy = strategy if strategy is not None else BY_TYPE.get(annotation)
         assert strategy is not None, f"{function.__qualname__}: no strategy for {name}"
         parameters[name] = strategy
     return st.fixed_dictionaries(parameters)
