@@ -23,6 +23,7 @@ from bot.context import CONTEXT_TYPES
 from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, _, load_catalogues, use_locale
 from bot.runtime import Runtime
+from bot.updates_guard import GuardedUpdatesRequest
 from handlers import admin_roles
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
         .defaults(defaults)
         .context_types(CONTEXT_TYPES)
         .request(HTTPXRequest(connection_pool_size=16, read_timeout=15, connect_timeout=10))
-        .get_updates_request(HTTPXRequest(connection_pool_size=2, read_timeout=40))
+        .get_updates_request(GuardedUpdatesRequest(connection_pool_size=2, read_timeout=40))
         .concurrent_updates(False)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

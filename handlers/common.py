@@ -13,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.context import BotContext
 from bot.i18n import _, pick_locale, set_locale
 from bot.models import ProcessedUpdate
+from bot.render.common import STALE
 from bot.services.members import Contact, touch_member
 from handlers.settings import AWAITING
 
@@ -35,6 +36,7 @@ async def prepare(update: Update, context: BotContext) -> None:
     default = context.settings.DEFAULT_LANGUAGE
     set_locale(pick_locale(user.language_code if user else None, default=default))
     await remember_update(update, context)
+    await _refuse_messageless_press(update)
     _end_wait_for_text(update, context)
     context.member = None
     if user is None or user.is_bot:
@@ -52,6 +54,16 @@ async def prepare(update: Update, context: BotContext) -> None:
         )
     context.member = member
     set_locale(member.language)
+
+
+async def _refuse_messageless_press(update: Update) -> None:
+    """Callback buttons exist only on the bot's own messages (shared cards carry URL buttons),
+    so a press without a message is stale or forged: refuse it politely and change nothing."""
+    query = update.callback_query
+    if query is not None and query.message is None:
+        with contextlib.suppress(TelegramError):
+            await query.answer(_(STALE), show_alert=True)
+        raise ApplicationHandlerStop
 
 
 def _end_wait_for_text(update: Update, context: BotContext) -> None:
@@ -97,3 +109,6 @@ async def on_error(update: object, context: BotContext) -> None:
             await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError:
         log.warning("could not tell the user about the error", exc_info=True)
+    # PTB would go on to the next handler group: after a failed prepare (say, the database is
+    # away) the feature handler would run without a member and answer a second time.
+    raise ApplicationHandlerStop

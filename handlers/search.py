@@ -8,15 +8,15 @@ from telegram.ext import CommandHandler, filters
 from bot.context import BotContext
 from bot.i18n import _
 from bot.render.search import results
-from bot.services.search import search
+from bot.services.search import search_counted
 from handlers.respond import language, member_zone, send
 
 
 async def run_search(update: Update, context: BotContext, query: str) -> None:
     """Search and reply with the results (also used for free text by handlers.fallback)."""
     async with context.session() as session:
-        hits = await search(session, query)
-    await send(update, context, *results(query, hits, language(), member_zone(context)))
+        hits, more = await search_counted(session, query)
+    await send(update, context, *results(query, hits, language(), member_zone(context), more))
 
 
 async def search_command(update: Update, context: BotContext) -> None:

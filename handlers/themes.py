@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.context import BotContext
 from bot.i18n import _
 from bot.models import Theme
+from bot.render.common import nav_row
 from bot.render.directory import theme_keyboard, theme_text, themes_keyboard, themes_text
 from bot.services import themes as service
 from handlers.respond import (
@@ -21,25 +22,34 @@ from handlers.respond import (
 )
 
 
-async def _themes_screen(context: BotContext) -> tuple[str, InlineKeyboardMarkup]:
+async def _themes_screen(context: BotContext, number: int) -> tuple[str, InlineKeyboardMarkup]:
     async with context.session() as session:
-        themes = await service.list_themes(session)
+        page = await service.themes_page(session, number)
         followed = await service.followed_ids(session, member_id(context))
-    if not themes:
-        return _("No themes yet."), InlineKeyboardMarkup([])
-    return themes_text(themes, language(), followed), themes_keyboard(themes, language())
+    nav = nav_row("t:page", page.number, page.has_prev, page.has_next)
+    if not page.items:
+        text = _("No more themes.") if page.number else _("No themes yet.")
+        return text, InlineKeyboardMarkup([nav] if nav else [])
+    first = page.number * service.THEMES_PAGE + 1  # numbering runs on across pages
+    text = themes_text(page.items, language(), followed, first)
+    return text, themes_keyboard(page.items, language(), first, nav)
 
 
 async def list_themes(update: Update, context: BotContext) -> None:
-    """Send the themes with their descriptions (from /themes or the menu)."""
+    """Send the first page of themes with their descriptions (from /themes or the menu)."""
     if update.callback_query is not None:
         await update.callback_query.answer()
-    await send(update, context, *await _themes_screen(context))
+    await send(update, context, *await _themes_screen(context, 0))
 
 
 async def back_to_list(update: Update, context: BotContext) -> None:
     """Return from one theme to the list, in place."""
-    await show(update, context, *await _themes_screen(context))
+    await show(update, context, *await _themes_screen(context, 0))
+
+
+async def turn_page(update: Update, context: BotContext) -> None:
+    """Show another page of themes in place."""
+    await show(update, context, *await _themes_screen(context, callback_id(context)))
 
 
 async def _theme_screen(context: BotContext, theme: Theme) -> tuple[str, InlineKeyboardMarkup]:
@@ -88,6 +98,7 @@ HANDLERS = [
     CommandHandler("themes", list_themes, filters=filters.ChatType.PRIVATE),
     CallbackQueryHandler(list_themes, pattern=r"^menu:themes$"),
     CallbackQueryHandler(back_to_list, pattern=r"^t:list$"),
+    CallbackQueryHandler(turn_page, pattern=r"^t:page:(\d{1,4})$"),
     CallbackQueryHandler(open_theme, pattern=r"^t:open:(\d{1,9})$"),
     CallbackQueryHandler(toggle_follow, pattern=r"^t:follow:(\d{1,9})$"),
 ]

@@ -31,6 +31,10 @@ class Pacer:
     def hold_until(self, moment: float) -> None:
         self._next = max(self._next, moment)
 
+    def ahead(self) -> float:
+        """Seconds until the next free slot: how long a send reserving now would wait."""
+        return max(0.0, self._next - self._clock())
+
 
 class Limiter:
     """Global pace, per-chat spacing and 429 back-off for one sending process."""
@@ -68,6 +72,10 @@ class Limiter:
     def chat_wait(self, chat_id: int) -> float:
         now = self._clock()
         return max(0.0, self._paused_until - now, self._chat_ready.get(chat_id, 0.0) - now)
+
+    def expected_wait(self, chat_id: int) -> float:
+        """How long acquire(chat_id) would wait if called now."""
+        return max(self.chat_wait(chat_id), self.pacer.ahead())
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message to `chat_id` may leave without breaking any limit."""

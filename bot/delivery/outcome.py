@@ -15,6 +15,9 @@ class Status(StrEnum):
     FAILED = "failed"
     UNREACHABLE = "unreachable"
     DROPPED = "dropped"
+    # Cancelled (or taken back) while it waited in memory: nothing sent, nothing to write —
+    # whoever changed the row already recorded why. Not a failure.
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(slots=True)

@@ -124,8 +124,20 @@ async def owe_from_select(
 
 
 async def cancel_batch(session: AsyncSession, batch: str) -> int:
-    """Cancel everything of `batch` not yet claimed; rows being sent finish normally."""
-    return await _close_pending(session, "cancelled", "batch cancelled", Delivery.batch == batch)
+    """Cancel everything of `batch` not yet on the wire, rows a sender already claimed too.
+
+    Claimed rows wait in a sender's memory; it asks the database again right before each HTTP
+    call (recheck.py) and skips a row that is no longer `sending`. Only a row whose HTTP call
+    had started may still arrive; the recorder then marks it `sent`, which is the truth.
+    """
+    stmt = (
+        sql_update(Delivery)
+        .where(Delivery.batch == batch, Delivery.status.in_(("pending", "sending")))
+        .values(status="cancelled", last_error="batch cancelled", lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(stmt)
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def drop_where(session: AsyncSession, *criteria: ColumnElement[bool], reason: str) -> int:

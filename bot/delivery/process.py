@@ -16,8 +16,9 @@ from bot.delivery.classify import Verdict
 from bot.delivery.config import EngineConfig
 from bot.delivery.message import DeferDelivery, DropDelivery, OutgoingMessage
 from bot.delivery.outcome import Outcome, Status
+from bot.delivery.recheck import ClaimCheck
 from bot.delivery.render import Renderer, apply_gates
-from bot.delivery.sender import Call, Sender, SendResult, plan_calls
+from bot.delivery.sender import Call, Sender, SendResult, Withdrawn, plan_calls
 from bot.models import Delivery, Member
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,13 @@ class RowProcessor:
         sender: Sender,
         renderers: Mapping[str, Renderer],
         config: EngineConfig,
+        check: ClaimCheck | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._sender = sender
         self._renderers = renderers
         self._config = config
+        self._check = check
         self._unreachable: dict[int, float] = {}
 
     async def prepare(self, rows: list[Delivery]) -> list[Prepared]:
@@ -67,7 +70,12 @@ class RowProcessor:
         if self._recently_unreachable(row.chat_id):
             return _outcome(row, Status.UNREACHABLE, "chat unreachable (an earlier 403)")
         skip = int((row.payload or {}).get(PROGRESS_KEY, 0))
-        result = await self._sender.send(row.chat_id, calls, skip)
+        check = self._check
+        wanted = (lambda: check.still_ours(row.id)) if check is not None else None
+        try:
+            result = await self._sender.send(row.chat_id, calls, skip, wanted)
+        except Withdrawn:
+            return _outcome(row, Status.WITHDRAWN, "withdrawn before sending (cancelled)")
         if result.failure and result.failure.verdict is Verdict.UNREACHABLE:
             self._unreachable[row.chat_id] = time.monotonic()
         return self._judge(row, result, skip)

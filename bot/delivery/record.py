@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
@@ -79,17 +81,23 @@ class Recorder:
             await apply_outcomes(session, outcomes, self._instance)
 
 
-async def _retrying(write: Callable[[], Awaitable[None]], tries: int = 3) -> None:
-    # A busy SQLite or a dropped PostgreSQL connection should not cost a duplicate send.
-    for attempt in range(tries):
+async def _retrying(write: Callable[[], Awaitable[None]], patience: float = 90.0) -> None:
+    """Write until it works or `patience` seconds pass.
+
+    The messages were sent: giving up would leave their rows `sending`, and they would be sent
+    again once reclaimed. Waiting also stops this sender (it awaits its record) - during a
+    database outage nothing more leaves until outcomes can be written again.
+    """
+    deadline = time.monotonic() + patience
+    for attempt in itertools.count():
         try:
             await write()
             return
         except Exception:
-            if attempt == tries - 1:
+            if time.monotonic() > deadline:
                 raise
-            log.warning("recording delivery outcomes failed; retrying", exc_info=True)
-            await asyncio.sleep(0.2 * (attempt + 1))
+            log.warning("recording delivery outcomes failed; retrying", exc_info=attempt == 0)
+            await asyncio.sleep(min(2.0, 0.2 * (attempt + 1)))
 
 
 async def apply_outcomes(session: AsyncSession, outcomes: list[Outcome], instance: str) -> None:

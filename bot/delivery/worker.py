@@ -31,6 +31,7 @@ from bot.delivery.config import EngineConfig, make_bot
 from bot.delivery.limits import Limiter
 from bot.delivery.lock import acquire_sender_lock, lock_holder, release_sender_lock
 from bot.delivery.process import Prepared, RowProcessor
+from bot.delivery.recheck import ClaimCheck
 from bot.delivery.record import Recorder
 from bot.delivery.render import RENDERERS, Renderer
 from bot.delivery.sender import Sender
@@ -64,7 +65,10 @@ class DeliveryEngine:
         self.bot = bot or make_bot(token, api_url, self.config)
         sender = Sender(self.bot, self.limiter, self.counters)
         # The live registry by default, so renderers registered after construction still count.
-        self._processor = RowProcessor(sessionmaker, sender, renderers or RENDERERS, self.config)
+        check = ClaimCheck(sessionmaker, self.instance)
+        self._processor = RowProcessor(
+            sessionmaker, sender, renderers or RENDERERS, self.config, check
+        )
         self._recorder = Recorder(sessionmaker, self.instance, self.counters.written)
         self._sessionmaker = sessionmaker
         self._sqlite = sessionmaker.kw["bind"].dialect.name == "sqlite"

@@ -163,20 +163,16 @@ def final_report(broadcast_id: int, stats: dict[str, Any]) -> str:
 
 
 def cancelled_text(broadcast_id: int, stats: dict[str, Any]) -> str:
-    sent, stopped, on_the_way = stats["sent"], stats["cancelled"], stats["sending"]
-    lines = [
-        _("⛔ Announcement #{id} was cancelled.").format(id=broadcast_id),
-        _("Delivered so far: {n}.").format(n=sent),
-        ngettext(
-            "{n} message will not be sent.", "{n} messages will not be sent.", stopped
-        ).format(n=stopped),
-    ]
-    if on_the_way:  # claimed by the sender a moment ago: these few still go out
-        lines.append(
+    # The cancel stops rows the sender already holds too (bot.delivery.cancel_batch); only a
+    # message Telegram was receiving at that very moment can still arrive.
+    sent, stopped = stats["sent"], stats["cancelled"]
+    return "\n".join(
+        [
+            _("⛔ Announcement #{id} was cancelled.").format(id=broadcast_id),
+            _("Delivered so far: {n}.").format(n=sent),
             ngettext(
-                "{n} message already on its way may still arrive.",
-                "{n} messages already on their way may still arrive.",
-                on_the_way,
-            ).format(n=on_the_way)
-        )
-    return "\n".join(lines)
+                "{n} message will not be sent.", "{n} messages will not be sent.", stopped
+            ).format(n=stopped),
+            _("Only a message leaving at this very moment may still arrive."),
+        ]
+    )

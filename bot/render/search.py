@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.render.common import clip, esc, number_buttons
 from bot.services.search import Hit
 from bot.timefmt import format_short
@@ -28,9 +28,9 @@ def _line(index: int, hit: Hit, language: str, zone: ZoneInfo) -> str:
 
 
 def results(
-    query: str, hits: list[Hit], language: str, zone: ZoneInfo
+    query: str, hits: list[Hit], language: str, zone: ZoneInfo, more: int = 0
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """At most 32 short lines, so the answer always fits one message."""
+    """At most 32 short lines, so the answer always fits one message; `more` hits not shown."""
     shown = esc(clip(query, 100))
     if not hits:
         text = _("Nothing found for “{query}”. Try fewer or other words, or see /webinars.")
@@ -45,5 +45,14 @@ def results(
             index = len(numbered) + 1
             lines.append(_line(index, hit, language, zone))
             numbered.append((index, f"{prefix}:{hit.id}"))
+    if more:  # said, never silently dropped
+        lines += [
+            "",
+            ngettext(
+                "…and {n} more result — please refine your search.",
+                "…and {n} more results — please refine your search.",
+                more,
+            ).format(n=more),
+        ]
     lines += ["", _("Tap a number to open it.")]
     return "\n".join(lines), InlineKeyboardMarkup(number_buttons(numbered))

@@ -94,27 +94,39 @@ def _haystack(values: Sequence[Any]) -> str:
     return normalise(" ".join(parts))
 
 
-async def search_kind(session: AsyncSession, kind: str, words: list[str]) -> list[Hit]:
+async def search_kind(session: AsyncSession, kind: str, words: list[str]) -> tuple[list[Hit], int]:
+    """The first PER_KIND hits of `kind`, and how many more match (counted, not kept)."""
     model, fields, titles, date = _KINDS[kind]
     names = [*dict.fromkeys((*titles, *fields, *([date] if date else [])))]
     hits: list[Hit] = []
+    more = 0
     async with aclosing(_rows(session, model, names)) as rows:
         async for row in rows:
             values = dict(zip(names, row[1:], strict=True))
-            if all(word in _haystack([values[name] for name in fields]) for word in words):
-                when = values[date] if date else None
-                hits.append(Hit(kind, row[0], values[titles[0]], values[titles[1]], when))
-                if len(hits) >= PER_KIND:
-                    break
-    return hits
+            if not all(word in _haystack([values[name] for name in fields]) for word in words):
+                continue
+            if len(hits) >= PER_KIND:
+                more += 1
+                continue
+            when = values[date] if date else None
+            hits.append(Hit(kind, row[0], values[titles[0]], values[titles[1]], when))
+    return hits, more
 
 
 async def search(session: AsyncSession, query: str) -> list[Hit]:
     """Hits of every kind (at most PER_KIND each), webinars first."""
+    return (await search_counted(session, query))[0]
+
+
+async def search_counted(session: AsyncSession, query: str) -> tuple[list[Hit], int]:
+    """Hits as `search` gives them, and how many more matched but are not shown."""
     words = words_of(query)
-    if not words:
-        return []
     found: list[Hit] = []
+    left_out = 0
+    if not words:
+        return found, left_out
     for kind in _KINDS:
-        found.extend(await search_kind(session, kind, words))
-    return found
+        hits, more = await search_kind(session, kind, words)
+        found.extend(hits)
+        left_out += more
+    return found, left_out

@@ -6,16 +6,22 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import now
-from bot.models import Contact, Theme, Webinar, contact_themes, member_themes, webinar_themes
-from bot.services.webinars import insert_ignore
+from bot.models import Theme, Webinar, member_themes, webinar_themes
+from bot.services.webinars import Page, fetch_page, insert_ignore
 
-# There are five; the cap only guards the message size if moderators ever add many more.
-MAX_THEMES = 30
+# There are five; pages only matter if moderators ever add many more.
+THEMES_PAGE = 10
+MAX_THEMES = 30  # pickers (broadcast audience) list at most this many
 
 
-async def list_themes(session: AsyncSession) -> list[Theme]:
-    query = select(Theme).order_by(Theme.position, Theme.id).limit(MAX_THEMES)
+async def list_themes(session: AsyncSession, limit: int = MAX_THEMES) -> list[Theme]:
+    query = select(Theme).order_by(Theme.position, Theme.id).limit(limit)
     return list(await session.scalars(query))
+
+
+async def themes_page(session: AsyncSession, number: int, size: int = THEMES_PAGE) -> Page[Theme]:
+    query = select(Theme).order_by(Theme.position, Theme.id)
+    return await fetch_page(session, query, number, size)
 
 
 async def get_theme(session: AsyncSession, theme_id: int) -> Theme | None:
@@ -33,17 +39,6 @@ async def theme_webinars(session: AsyncSession, theme_id: int, limit: int = 8) -
         .join(webinar_themes, webinar_themes.c.webinar_id == Webinar.id)
         .where(webinar_themes.c.theme_id == theme_id, Webinar.starts_at >= now())
         .order_by(Webinar.starts_at, Webinar.id)
-        .limit(limit)
-    )
-    return list(await session.scalars(query))
-
-
-async def theme_contacts(session: AsyncSession, theme_id: int, limit: int = 30) -> list[Contact]:
-    query = (
-        select(Contact)
-        .join(contact_themes, contact_themes.c.contact_id == Contact.id)
-        .where(contact_themes.c.theme_id == theme_id)
-        .order_by(Contact.position, Contact.id)
         .limit(limit)
     )
     return list(await session.scalars(query))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from sqlalchemy import select
 
+from bot.db import transaction
 from bot.delivery import DeliveryEngine, batch_stats
 from bot.models import AuditEntry, Broadcast
+from tests.factories import make_member
 from tests.harness import BotHarness
 from tests.moderation.conftest import OWNER, add_member, drain, follow
 
@@ -131,31 +134,40 @@ async def test_pressing_send_twice_sends_once(bot: BotHarness, engine_for: Deliv
         assert len(list(sends)) == 1
 
 
-@pytest.mark.bot_settings(ADMIN_IDS=str(OWNER), BROADCAST_RATE="10")
+@pytest.mark.bot_settings(ADMIN_IDS=str(OWNER), BROADCAST_RATE="20")
 async def test_cancel_mid_send_stops_the_rest(bot: BotHarness, engine_for: DeliveryEngine) -> None:
-    # 40 members at 10/s: the sender holds about 24 rendered rows in memory, the rest wait.
-    members = range(2301, 2341)
-    for user_id in members:
-        await add_member(bot, user_id, "uk")
+    # 200 members at 20/s: the sender holds ~50 claimed, rendered rows in memory (queue and
+    # send tasks). Cancel must stop those too, not only the rows still waiting in the table.
+    members = range(2301, 2501)
+    async with transaction(bot.sessionmaker) as session:
+        for user_id in members:
+            await make_member(session, user_id, language="uk")
 
     def received() -> int:
-        return sum(len(bot.user(u).messages()) for u in members)
+        return sum(len(bot.emu.messages.get(chat, [])) for chat in members)
 
     summary = await compose(bot, "Ukrainian readers")
     mod = bot.user(OWNER)
     await mod.press("📣 Send now", summary)
     assert await bot.emu.wait_until(lambda: received() >= 3, 10)
+    before = received()
     await mod.press("⛔ Cancel sending", summary)
     assert await bot.emu.wait_until(lambda: "was cancelled" in summary.text, 5)
     await drain(engine_for)
     got = received()
+    # Only messages whose HTTP call had started (at most one per send task) still arrive.
+    assert before <= got <= before + engine_for.config.concurrency
     async with bot.sessionmaker() as session:
         stats = await batch_stats(session, "broadcast:1")
         broadcast = await session.get(Broadcast, 1)
     assert broadcast is not None and broadcast.status == "cancelled"
-    assert 3 <= got < 40 and stats["sent"] == got
-    assert stats["cancelled"] + stats["dropped"] == 40 - got
-    assert "will not be sent." in summary.text  # the count as of the press
+    assert stats["sent"] == got and stats["cancelled"] == 200 - got
+    assert stats["failed"] == stats["dropped"] == stats["sending"] == stats["queued"] == 0
+    # The moderator's counts as of the press: delivered + stopped = everyone.
+    delivered = re.search(r"Delivered so far: (\d+)\.\n(\d+) messages will not", summary.text)
+    assert delivered is not None
+    assert int(delivered[1]) + int(delivered[2]) == 200 and int(delivered[2]) >= 200 - got
+    assert "Only a message leaving at this very moment may still arrive." in summary.text
     await asyncio.sleep(0.5)
     assert received() == got
 

@@ -46,16 +46,16 @@ async def test_r1_sigkill_mid_broadcast_loses_nothing_and_resumes_alone(
         try:
             for kill in range(1, KILLS + 1):
                 target = total(emu) + rng.randint(150, 700)
-                await wait_for(lambda n=target: total(emu) >= n, 120, "sends before the kill")
+                await wait_for(lambda n=target: total(emu) >= n, 120, "sends before the kill", 0.2)
                 await bot.kill()  # SIGKILL
                 at_kill, held = total(emu), (await outbox(fresh_url)).get("sending", 0)
                 started = time.monotonic()
                 bot = await restart(bot, f"r1-{kill}", ready=False)
-                await wait_for(lambda n=at_kill: total(emu) > n, 60, "resumed sending")
+                await wait_for(lambda n=at_kill: total(emu) > n, 60, "resumed sending", 0.1)
                 resumes.append(time.monotonic() - started)
                 print(f"R1 kill {kill}: after {at_kill} sends, {held} rows `sending`; "
                       f"resumed {resumes[-1]:.1f}s after the restart")  # fmt: skip
-            await wait_for(lambda: total(emu) >= len(RECIPIENTS), 240, "every member reached")
+            await wait_for(lambda: total(emu) >= len(RECIPIENTS), 240, "every member reached", 0.5)
             statuses = await wait_outbox(fresh_url, 120)
         finally:
             await bot.kill()

@@ -119,8 +119,8 @@ def arguments(function: Callable[..., Any]) -> st.SearchStrategy[dict[str, Any]]
         if parameter.default is not inspect.Parameter.empty and name != "per_row":
             continue
         annotation = str(parameter.annotation)
-        strategy = BY_NAME.get(f"{name}:{annotation}") or BY_NAME.get(name)
-        strategy = strategy if strategy is not None else BY_TYPE.get(annotation)
+        keys = [(BY_NAME, f"{name}:{annotation}"), (BY_NAME, name), (BY_TYPE, annotation)]
+        strategy = next((table[key] for table, key in keys if key in table), None)
         assert strategy is not None, f"{function.__qualname__}: no strategy for {name}"
         parameters[name] = strategy
     return st.fixed_dictionaries(parameters)

@@ -1,21 +1,27 @@
-"""R2 and R3: Telegram's flood limits, through the real application and its delivery engine.
+"""R2 and R3: Telegram's flood limits, against the real application and its delivery engine.
 
-R3 is scaled to keep the suite's budget: 600 private chats and 50 groups (with 50 of the private
-chats and all groups owed a second message) at BROADCAST_RATE 25 take ~30 s; the issue's 3,000 + 50
-would take two minutes at the same rate and prove nothing more about the pacing.
+R2 runs in the harness (the application's own Bot answers a member during the engine's pause).
+R3 runs a real `python -m bot run` and is scaled to keep the suite's budget: 600 private chats and
+50 groups (50 of the private chats and every group owed a second message) at BROADCAST_RATE 25,
+~30 s; the issue's 3,000 + 50 would take two minutes at the same rate and prove nothing more
+about the pacing, which is per second.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import defaultdict
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
+from bot.db import make_engine, make_sessionmaker
+from bot.emulator.server import Emulator
 from tests.delivery.conftest import owe_texts
 from tests.harness import BotHarness
-from tests.reliability.support import max_in_window, sent_ok, wait_for
+from tests.reliability.support import TOKEN, max_in_window, sent_ok, start_bot, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -39,45 +45,59 @@ async def test_r2_a_429_is_waited_out_resent_once_and_never_pauses_replies(
     emu.faults.force_429(floods, retry_after=retry_after)
     await owe_broadcast(bot, chats, "r2")
     await wait_for(lambda: emu.faults.count_429 >= floods, 20, "the forced 429s")
-    last_429 = max(moment for moment, *_ in emu.faults.log_429)
+    first_429 = min(moment for moment, *_ in emu.faults.log_429)
     member = bot.user(200_900, language_code="en")
     asked = time.monotonic()
     await member.send("/help")
     await member.wait_message(timeout=retry_after)
     reply = time.monotonic() - asked
     await wait_for(lambda: all(emu.messages.get(c) for c in chats), 60, "every member reached")
-    flooded = {chat for _, _, chat, _ in emu.faults.log_429}
-    after = [r for r in emu.requests if r.method == "sendMessage" and r.t > last_429]
-    first_after = min(r.t for r in after if r.chat_id in chats) - last_429
+    flooded = {chat: moment for moment, _, chat, _ in emu.faults.log_429}
+    sends = [r for r in emu.requests if r.method == "sendMessage" and r.chat_id in chats]
+    resent = min(
+        r.t - flooded[r.chat_id] for r in sends if r.status == 200 and r.chat_id in flooded
+    )
+    # Requests already on their way when the first 429 came back; the engine sends nothing new
+    # until it has waited (a lone later 429 pauses only its own chat).
+    stragglers = sum(first_429 < r.t < first_429 + retry_after - 0.5 for r in sends)
     tries = defaultdict(list)
-    for r in emu.requests:
-        if r.method == "sendMessage" and r.chat_id in chats:
-            tries[r.chat_id].append(r.status)
-    print(f"\nR2 N={retry_after}s x{floods}: first broadcast send {first_after:.2f}s after the "
-          f"last 429; reply to a member during the pause {reply:.2f}s; "
-          f"requests {sum(map(len, tries.values()))} for {len(chats)} members")  # fmt: skip
-    assert first_after >= retry_after - 0.05
+    for r in sends:
+        tries[r.chat_id].append(r.status)
+    print(f"\nR2 N={retry_after}s x{floods}: each 429'd message re-sent {resent:.2f}s after its "
+          f"429 at the earliest; {stragglers} requests already in flight after the first 429; "
+          f"reply to a member during the pause {reply:.2f}s; "
+          f"{len(sends)} requests for {len(chats)} members")  # fmt: skip
+    assert resent >= retry_after - 0.05 and stragglers <= 12
     assert all(tries[chat] == [429, 200] for chat in flooded)  # re-sent once, then delivered
-    assert sum(map(len, tries.values())) == len(chats) + floods  # no retry storm
+    assert len(sends) == len(chats) + floods  # no retry storm
     assert all(len(emu.messages[c]) == 1 for c in chats)
     assert reply < 2.0  # the application's own Bot is not paused by the engine's back-off
 
 
-@pytest.mark.bot_settings(BROADCAST_RATE="25")
 @pytest.mark.timeout(150)
-async def test_r3_broadcast_rate_keeps_every_telegram_limit(bot: BotHarness) -> None:
-    emu = bot.emu
-    emu.faults.limits(global_per_sec=30, per_chat_per_sec=1, per_group_per_min=20)
-    groups = list(range(-1_000_050, -1_000_000))
-    for chat in groups:
-        emu.add_group(chat, f"Громада {chat}")
-    private = list(range(210_001, 210_601))
-    since = len(emu.requests)
-    await owe_broadcast(bot, [*private, *groups], "r3-news")
-    await owe_broadcast(bot, [*private[:50], *groups], "r3-reminder")
-    expected = len(private) + 50 + 2 * len(groups)
-    await wait_for(lambda: len(sent_ok(emu, since)) >= expected, 120, "every message sent")
-    sends = sent_ok(emu, since)
+async def test_r3_broadcast_rate_keeps_every_telegram_limit(
+    tmp_path: Path, fresh_url: str
+) -> None:
+    """A real process (not the harness) so the emulator's event loop does not bunch arrivals."""
+    async with Emulator(token=TOKEN) as emu:
+        emu.faults.limits(global_per_sec=30, per_chat_per_sec=1, per_group_per_min=20)
+        groups = list(range(-1_000_050, -1_000_000))
+        for chat in groups:
+            emu.add_group(chat, f"Громада {chat}")
+        private = list(range(210_001, 210_601))
+        bot = await start_bot(tmp_path, emu, fresh_url, "r3", BROADCAST_RATE="25")
+        engine = make_engine(fresh_url)
+        try:
+            maker = make_sessionmaker(engine)
+            await owe_texts(maker, [*private, *groups], text="Оголошення", purpose="r3-news")
+            await owe_texts(maker, [*private[:50], *groups], text="Нагадування", purpose="r3-2")
+            expected = len(private) + 50 + 2 * len(groups)
+            await wait_for(lambda: len(sent_ok(emu)) >= expected, 120, "every message sent", 0.5)
+            await asyncio.sleep(1)
+        finally:
+            await bot.kill()
+            await engine.dispose()
+    sends = sent_ok(emu)
     per_chat: dict[int, list[float]] = defaultdict(list)
     for r in sends:
         per_chat[r.chat_id].append(r.t)
