@@ -44,6 +44,9 @@ class ClaimCheck:
         group: dict[int, asyncio.Future[bool]] = {}
         try:
             while self._waiting:
+                # Senders released together (by one group commit) ask in the same loop turn:
+                # let them all join before asking, or the first would go alone.
+                await asyncio.sleep(0)
                 group, self._waiting = self._waiting, {}
                 ours = await self._ask(list(group))
                 _resolve(group, ours)
