@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 import bot.jobs  # noqa: F401  (the reminder, notice and digest renderers)
-from bot.clock import clock
 from bot.db import transaction
 from bot.delivery import DeliveryEngine, EngineConfig
 from bot.emulator.botinfo import member_json
 from bot.jobs import planner_tick
-from bot.models import Delivery, Member, Rsvp, Theme, Webinar
+from bot.models import Member, Rsvp, Theme
 from tests.harness import BotHarness
+
+# Shared with the scheduler tests (re-exported): the same rows, the same clock.
+from tests.scheduler.conftest import add_member, add_webinar, at, move_to, rows  # noqa: F401
 
 OWNER = 1001
 # No per-chat or per-group spacing: a test sends a chat several messages within a second.
@@ -32,46 +33,7 @@ FAST = EngineConfig(
     lease=timedelta(seconds=30),
     lock_ttl=timedelta(seconds=3),
 )
-_serial = itertools.count(1)
 Deliver = Callable[[], Awaitable[None]]
-
-
-def at(text: str) -> datetime:
-    """An aware UTC datetime from `2027-03-28T11:00`."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def move_to(moment: datetime) -> None:
-    clock.set(moment)
-
-
-async def add_member(bot: BotHarness, user_id: int, language: str = "uk", **fields: Any) -> int:
-    values: dict[str, Any] = {"subscribed": True, "first_name": f"Member{user_id}"} | fields
-    async with transaction(bot.sessionmaker) as session:
-        member = Member(user_id=user_id, chat_id=user_id, language=language, **values)
-        session.add(member)
-        await session.flush()
-        return member.id
-
-
-async def add_webinar(bot: BotHarness, starts_at: datetime, **fields: Any) -> int:
-    n = next(_serial)
-    values: dict[str, Any] = {
-        "slug": f"session-{n}",
-        "title_uk": f"Відбудова громад {n}",
-        "title_en": f"Rebuilding hromadas {n}",
-        "duration_minutes": 90,
-        "join_url": "https://example.org/join",
-    } | fields
-    async with transaction(bot.sessionmaker) as session:
-        themes = values.pop("themes", [])
-        webinar = Webinar(starts_at=starts_at, **values)
-        if themes:
-            found = await session.scalars(select(Theme).where(Theme.slug.in_(themes)))
-            webinar.themes = list(found)
-        session.add(webinar)
-        await session.flush()
-        return webinar.id
 
 
 async def rsvp(bot: BotHarness, member_id: int, webinar_id: int) -> None:
@@ -85,14 +47,6 @@ async def follow(bot: BotHarness, member_id: int, slug: str) -> None:
         theme = await session.scalar(select(Theme).where(Theme.slug == slug))
         assert member is not None and theme is not None
         member.themes.append(theme)
-
-
-async def rows(bot: BotHarness, kind: str | None = None) -> list[Delivery]:
-    async with bot.sessionmaker() as session:
-        query = select(Delivery).order_by(Delivery.id)
-        if kind:
-            query = query.where(Delivery.kind == kind)
-        return list(await session.scalars(query))
 
 
 async def member_row(bot: BotHarness, user_id: int) -> Member:

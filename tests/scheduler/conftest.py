@@ -15,7 +15,7 @@ from bot.app import stop_delivery
 from bot.clock import clock
 from bot.db import transaction
 from bot.delivery import DeliveryEngine, EngineConfig
-from bot.models import Delivery, Member, Webinar
+from bot.models import Delivery, Member, Theme, Webinar
 from tests.harness import BotHarness
 
 # No per-chat spacing: a test sends a member several messages within a second.
@@ -55,7 +55,11 @@ async def add_webinar(bot: BotHarness, starts_at: datetime, **fields: Any) -> in
         "join_url": "https://example.org/join/test",
     } | fields
     async with transaction(bot.sessionmaker) as session:
+        themes = values.pop("themes", [])
         webinar = Webinar(starts_at=starts_at, **values)
+        if themes:
+            found = await session.scalars(select(Theme).where(Theme.slug.in_(themes)))
+            webinar.themes = list(found)
         session.add(webinar)
         await session.flush()
         return webinar.id
