@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run sandbox test test-fast lint format locales migrate regen-initial-migration bench clean
+.PHONY: run sandbox test test-fast lint format locales migrate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -40,13 +40,6 @@ locales: $(STAMP)
 
 migrate: $(STAMP)
 	$(BIN)/hromada migrate
-
-# Only while nothing is deployed: rebuild 001 from the models. Afterwards add new revisions instead.
-regen-initial-migration: $(STAMP)
-	rm -f migrations/versions/001_initial_schema.py /tmp/hromada-regen.sqlite3
-	$(BIN)/python -c "from alembic import command; from bot.migrate import alembic_config; \
-	command.revision(alembic_config('sqlite+aiosqlite:////tmp/hromada-regen.sqlite3'), \
-	message='initial schema', autogenerate=True, rev_id='001')"
 
 bench: $(STAMP)
 	$(BIN)/python bench/delivery.py
