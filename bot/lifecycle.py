@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app import stop_delivery
 from bot.metrics import Metrics, instrument
 from bot.runtime import Runtime
 from bot.webserver import Phase, WebServer, register_webhook, webhook_path
@@ -116,7 +117,8 @@ async def _run(
     async with contextlib.AsyncExitStack() as undo:
         await app.initialize()
         undo.push_async_callback(_shutdown, app)
-        undo.push_async_callback(_stop_delivery, runtime)
+        # Pops the engine from runtime.extras, so the app's shutdown hook finds nothing to stop.
+        undo.push_async_callback(stop_delivery, app, runtime)
         if app.post_init:
             await app.post_init(app)
         await app.start()
@@ -136,12 +138,6 @@ async def _stop_app(app: App) -> None:
         await app.stop()  # handles every update already in the queue first
     if app.post_stop:
         await app.post_stop(app)
-
-
-async def _stop_delivery(runtime: Runtime) -> None:
-    engine = runtime.extras.get("delivery")
-    if engine is not None:
-        await engine.stop(graceful=True)
 
 
 async def _shutdown(app: App) -> None:
