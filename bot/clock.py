@@ -29,3 +29,12 @@ clock = Clock()
 
 def now() -> datetime:
     return clock.now()
+
+
+def wall_now() -> datetime:
+    """Real time, never moved: process liveness (leases, the sender lock, heartbeats).
+
+    Moving the business clock (tests, the sandbox's fast-forward) must not make a live
+    sender look dead to another one, which would take its rows back and send them twice.
+    """
+    return datetime.now(UTC)

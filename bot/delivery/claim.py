@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import now
+from bot.clock import now, wall_now
 from bot.delivery.control import is_paused
 from bot.models import Delivery
 
@@ -37,7 +37,7 @@ async def claim_due(
         .values(
             status="sending",
             claimed_by=instance,
-            lease_until=moment + lease,
+            lease_until=wall_now() + lease,
             attempts=Delivery.attempts + 1,
         )
         .returning(Delivery)
@@ -53,7 +53,7 @@ async def reclaim_expired(session: AsyncSession) -> int:
     """Put rows whose sender died (lease over) back to pending; their attempt stays counted."""
     stmt = (
         update(Delivery)
-        .where(Delivery.status == "sending", Delivery.lease_until < now())
+        .where(Delivery.status == "sending", Delivery.lease_until < wall_now())
         .values(status="pending", claimed_by=None, lease_until=None)
         .execution_options(synchronize_session=False)
     )
@@ -95,7 +95,7 @@ async def renew_leases(
     stmt = (
         update(Delivery)
         .where(Delivery.id.in_(ids), Delivery.status == "sending", Delivery.claimed_by == instance)
-        .values(lease_until=now() + lease)
+        .values(lease_until=wall_now() + lease)
         .execution_options(synchronize_session=False)
     )
     result = await session.execute(stmt)

@@ -15,7 +15,7 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import now
+from bot.clock import wall_now
 from bot.models import BotState
 
 LOCK_KEY = "delivery_sender"
@@ -23,7 +23,7 @@ LOCK_KEY = "delivery_sender"
 
 async def acquire_sender_lock(session: AsyncSession, instance: str, ttl: timedelta) -> str | None:
     """Take or renew the lease; None on success, otherwise the instance holding it."""
-    moment = now()
+    moment = wall_now()
     # A write first: SQLite then holds the write lock for the whole check, so two instances
     # racing here are serialised and exactly one wins.
     renewed = await session.execute(
@@ -55,7 +55,7 @@ async def release_sender_lock(session: AsyncSession, instance: str) -> None:
     await session.execute(
         update(BotState)
         .where(BotState.key == LOCK_KEY, BotState.value == instance)
-        .values(value="", updated_at=now())
+        .values(value="", updated_at=wall_now())
         .execution_options(synchronize_session=False)
     )
 

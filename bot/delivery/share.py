@@ -13,7 +13,7 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import now
+from bot.clock import wall_now
 from bot.models import BotState
 
 PREFIX = "sender:"
@@ -21,7 +21,7 @@ PREFIX = "sender:"
 
 async def beat(session: AsyncSession, instance: str, ttl: timedelta) -> int:
     """Record that this sender is alive; return how many senders are alive (at least 1)."""
-    moment = now()
+    moment = wall_now()
     key = PREFIX + instance
     await session.execute(
         insert(BotState)
