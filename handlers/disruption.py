@@ -5,14 +5,17 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import now
 from bot.context import BotContext
 from bot.i18n import N_, _, ngettext
 from bot.models import Webinar
 from bot.render import admin_content as view
 from bot.render.common import esc
+from bot.scheduler.reminders import ends_at
 from bot.services import admin_content as content
 from bot.services import audit, disruption, recording
 from bot.services.admin_content import InputProblem
+from bot.timefmt import format_short
 from handlers.admin_roles import guarded, language_of, moderator_zone
 
 STATUS_OF = {"pp": "postponed", "int": "interrupted"}
@@ -87,10 +90,20 @@ async def add_recording(update: Update, context: BotContext) -> None:
     if webinar is None:
         await message.reply_text(_("I found no webinar “{ref}”.").format(ref=esc(args[0][:64])))
         return
-    text = ngettext(
+    await message.reply_text(_recording_saved(webinar, told, context))
+
+
+def _recording_saved(webinar: Webinar, told: int, context: BotContext) -> str:
+    ends = ends_at(webinar)
+    if ends > now() and webinar.status != "cancelled":
+        when = format_short(ends, moderator_zone(context), language_of(context))
+        return _(
+            "Saved. The session is not over yet: RSVPs and followers get the link when it "
+            "ends ({when})."
+        ).format(when=esc(when))
+    return ngettext(
         "Saved. {n} member will get the link.", "Saved. {n} members will get the link.", told
     ).format(n=told)
-    await message.reply_text(text)
 
 
 HANDLERS = [

@@ -18,6 +18,7 @@ from bot.timefmt import format_short
 STATES = {"active": "✅", "stopped": "⏸", "blocked": "🚫"}
 # A spreadsheet runs cells starting with these as formulas; a leading quote keeps them text.
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+COMMENT_SHOWN = 200  # five of these keep /stats well under one message
 
 
 def _counts(counter: dict[str, int]) -> str:
@@ -62,6 +63,12 @@ def feedback_lines(data: Overview, language: str) -> list[str]:
         lines.append(f"{item.average:.1f} ★ · {item.count} · {title} (#{item.webinar.id})")
     if not data.feedback:
         lines.append("—")
+    if data.comments:
+        lines += ["", _("<b>Latest comments</b>")]
+    for entry, webinar in data.comments:
+        title = esc(clip(local(webinar, "title", language), 40))
+        comment = esc(clip(entry.comment or "", COMMENT_SHOWN))
+        lines.append(f"💬 {entry.rating} ★ · {title} (#{webinar.id}): «{comment}»")
     return lines
 
 

@@ -18,6 +18,7 @@ from bot.scheduler.feeds import poll_all
 from bot.scheduler.locks import try_planner_lock
 from bot.scheduler.reminders import plan_reminders
 from bot.services.community import plan_starting
+from bot.services.recording import plan_recordings
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def wake_delivery(runtime: Runtime) -> None:
 
 
 async def planner_tick(runtime: Runtime) -> dict[str, int]:
-    """Owe due reminders and notices for changed sessions; return counts of rows written."""
+    """Owe due reminders, change notices and recording notices; return counts of rows written."""
     settings, moment = runtime.settings, now()
     async with transaction(runtime.sessionmaker) as session:
         if not await try_planner_lock(session, "reminders"):
@@ -41,6 +42,7 @@ async def planner_tick(runtime: Runtime) -> dict[str, int]:
             session, settings.REMINDER_OFFSETS, settings.TIMEZONE, moment
         )
         reminders += await plan_starting(session, moment)  # linked community chats
+        notices += await plan_recordings(session, moment)  # links entered before the end
     if reminders or notices:
         log.info("planned %d reminders and %d change notices", reminders, notices)
         wake_delivery(runtime)

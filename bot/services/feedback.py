@@ -73,3 +73,15 @@ async def summaries(session: AsyncSession, limit: int = 5) -> list[Summary]:
     )
     rows = (await session.execute(query)).tuples()
     return [Summary(webinar, float(average), int(count)) for webinar, average, count in rows]
+
+
+async def recent_comments(session: AsyncSession, limit: int = 5) -> list[tuple[Feedback, Webinar]]:
+    """The latest written comments with their session, newest first (for /stats)."""
+    query = (
+        select(Feedback, Webinar)
+        .join(Webinar, Feedback.webinar_id == Webinar.id)
+        .where(Feedback.comment.is_not(None), Feedback.comment != "")
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(limit)
+    )
+    return [(row, webinar) for row, webinar in (await session.execute(query)).tuples()]

@@ -1,21 +1,27 @@
 """After the session: when its recording appears, tell the people who cared, once.
 
 `recording_added` is called by both ways a recording URL arrives: the content import and the
-moderator's edit. The purpose `recording:<webinar id>` makes a second call owe nothing.
+moderator's edit. A link entered before the session ends waits for `plan_recordings`, which
+the planner tick runs, so it is announced when the session is over. The purpose
+`recording:<webinar id>` makes a second call owe nothing.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, or_, select
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, String, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import now
 from bot.delivery.planning import owe_from_select
-from bot.models import Member, Rsvp, Webinar, member_themes, webinar_themes
-from bot.scheduler.reminders import ends_at
+from bot.models import Delivery, Member, Rsvp, Webinar, member_themes, webinar_themes
+from bot.scheduler.reminders import LONGEST, ends_at
 
 KIND = "recording"
 PRIORITY = 5
+# Sessions that ended this long ago still get their waiting recording announced (downtime).
+CATCH_UP = timedelta(days=2)
 
 
 def purpose(webinar_id: int) -> str:
@@ -60,3 +66,22 @@ async def set_recording(session: AsyncSession, webinar: Webinar, url: str | None
     webinar.updated_at = now()
     await session.flush()
     return await recording_added(session, webinar) if added else 0
+
+
+async def plan_recordings(session: AsyncSession, moment: datetime) -> int:
+    """Announce recordings entered before their session ended, now that it has."""
+    announced = exists().where(Delivery.purpose == KIND + ":" + Webinar.id.cast(String))
+    candidates = await session.scalars(
+        select(Webinar).where(
+            Webinar.recording_url.is_not(None),
+            Webinar.status != "cancelled",
+            Webinar.starts_at <= moment,
+            Webinar.starts_at > moment - CATCH_UP - LONGEST,
+            ~announced,
+        )
+    )
+    owed = 0
+    for webinar in candidates:
+        if moment - CATCH_UP < ends_at(webinar) <= moment:
+            owed += await recording_added(session, webinar)
+    return owed

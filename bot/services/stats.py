@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import now
-from bot.models import Broadcast, Member, Rsvp, Webinar
+from bot.models import Broadcast, Feedback, Member, Rsvp, Webinar
 from bot.services import broadcasts, feedback
 
 UPCOMING = 10
@@ -28,6 +28,7 @@ class Overview:
     rsvps: list[tuple[Webinar, int]] = field(default_factory=list)
     broadcasts: list[tuple[Broadcast, dict[str, Any]]] = field(default_factory=list)
     feedback: list[feedback.Summary] = field(default_factory=list)
+    comments: list[tuple[Feedback, Webinar]] = field(default_factory=list)
 
 
 async def overview(session: AsyncSession) -> Overview:
@@ -48,6 +49,7 @@ async def overview(session: AsyncSession) -> Overview:
     result.rsvps = await upcoming_rsvps(session)
     result.broadcasts = await broadcasts.recent(session)
     result.feedback = await feedback.summaries(session)
+    result.comments = await feedback.recent_comments(session)
     return result
 
 

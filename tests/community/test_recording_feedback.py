@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.content import dump_yaml, export_content
 from bot.db import transaction
+from bot.jobs import planner_tick
 from bot.models import Feedback, Theme
 from tests.community.conftest import (
     OWNER,
@@ -77,6 +78,8 @@ async def test_recording_reaches_rsvps_and_followers_once_and_rsvps_rate_it(
     await mod.send("/stats")
     stats = await mod.wait_message(contains="Feedback")
     assert f"4.0 ★ · 1 · Heat (#{webinar_id})" in stats.text
+    # The comment itself is shown too, escaped: the member's tags stay text, not bold.
+    assert f"💬 4 ★ · Heat (#{webinar_id}): «Дуже корисно, <b>дякую</b>»" in stats.text
 
 
 async def test_recording_added_by_content_import_is_announced(
@@ -95,3 +98,30 @@ async def test_recording_added_by_content_import_is_announced(
     [notice] = bot.user(2701).messages()
     assert notice.text.startswith("🎥 The recording is ready")
     assert notice.button("🎥 Watch the recording")["url"] == REC
+
+
+async def test_recording_entered_before_the_end_goes_out_when_the_session_ends(
+    bot: BotHarness, deliver: Deliver
+) -> None:
+    move_to(NOW)
+    async with transaction(bot.sessionmaker) as session:
+        session.add(Theme(slug="water", title_uk="Вода", title_en="Water"))
+    starts = NOW + timedelta(minutes=30)
+    webinar_id = await add_webinar(bot, starts, themes=["water"], title_uk="Водоканал")
+    await rsvp(bot, await add_member(bot, 2801, "uk"), webinar_id)
+    mod = bot.user(OWNER, language_code="uk")
+    await mod.send(f"/recording {webinar_id} {REC}")
+    saved = await mod.wait_message()
+    assert saved.text.startswith("Збережено. Вебінар ще не завершився")
+    assert "20:00" in saved.text  # ends 17:00 UTC (90 minutes after the start), 20:00 in Kyiv
+
+    await planner_tick(bot.runtime)
+    await deliver()
+    assert not [t for t in texts(bot, 2801) if t.startswith("🎥")]  # not while it runs
+
+    move_to(starts + timedelta(minutes=91))
+    await planner_tick(bot.runtime)
+    await planner_tick(bot.runtime)  # a second tick owes nothing again
+    await deliver()
+    notices = [t for t in texts(bot, 2801) if t.startswith("🎥 Запис уже доступний")]
+    assert len(notices) == 1 and "Водоканал" in notices[0]
