@@ -57,7 +57,7 @@ async def test_updates_without_the_right_secret_are_refused_and_not_handled(
     await emu.user(2002).wait_message(contains="Hello, Olena!")
 
 
-async def test_a_body_that_is_not_an_update_gets_400(serve_bot: ServeFactory) -> None:
+async def test_a_body_that_is_not_json_gets_400(serve_bot: ServeFactory) -> None:
     served = await serve_bot(webhook=True)
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     async with aiohttp.ClientSession() as session:
@@ -65,6 +65,23 @@ async def test_a_body_that_is_not_an_update_gets_400(serve_bot: ServeFactory) ->
             assert response.status == 400
         async with session.get(served.hook, headers=headers) as response:
             assert response.status == 405
+    assert await served.finish() == 0
+
+
+async def test_an_unreadable_update_is_dropped_without_holding_back_the_next(
+    serve_bot: ServeFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    served = await serve_bot(webhook=True)
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    odd = {"update_id": 777001, "message": {"unexpected": True}}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(served.hook, json=odd, headers=headers) as response:
+            # A non-2xx answer would make Telegram resend it forever, ahead of all others.
+            assert response.status == 200
+    assert "777001 dropped" in caplog.text
+    user = served.emu.user(2004, first_name="Olena", language_code="en")
+    await user.send("/start")
+    assert (await user.wait_message()).text.startswith("Hello, Olena!")
     assert await served.finish() == 0
 
 
