@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
     LinkPreviewOptions,
@@ -18,7 +19,7 @@ from telegram.request import HTTPXRequest
 
 import handlers
 from bot import jobs
-from bot.commands import MEMBER_COMMANDS, MODERATOR_COMMANDS
+from bot.commands import GROUP_ADMIN_COMMANDS, MEMBER_COMMANDS, MODERATOR_COMMANDS
 from bot.context import CONTEXT_TYPES
 from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, _, load_catalogues, use_locale
@@ -39,7 +40,8 @@ def _commands(pairs: list[tuple[str, str]]) -> list[BotCommand]:
 
 
 async def register_commands(bot: Any, moderator_chat_ids: list[int]) -> None:
-    """Members see their menu in their language; moderators get theirs in their own chat."""
+    """Members see their menu in their language; moderators get theirs in their own chat;
+    group administrators see how to link their group."""
     scope = BotCommandScopeAllPrivateChats()
     for language in LANGUAGES:
         with use_locale(language):
@@ -48,6 +50,12 @@ async def register_commands(bot: Any, moderator_chat_ids: list[int]) -> None:
             )
     with use_locale("uk"):
         await bot.set_my_commands(_commands(MEMBER_COMMANDS), scope=scope)
+    admins = BotCommandScopeAllChatAdministrators()
+    for language in LANGUAGES:
+        with use_locale(language):
+            await bot.set_my_commands(
+                _commands(GROUP_ADMIN_COMMANDS), scope=admins, language_code=language
+            )
     for chat_id in moderator_chat_ids:
         await set_moderator_menu(bot, chat_id)
 

@@ -1,4 +1,4 @@
-"""The command menus Telegram shows: one for members (per language), one for moderators."""
+"""The command menus Telegram shows: members (per language), moderators, group administrators."""
 
 from __future__ import annotations
 
@@ -32,4 +32,11 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
     ("moderators", N_("List moderators")),
     ("audit", N_("Moderator actions (owners)")),
     ("cancel", N_("Leave the current step")),
+]
+
+# Shown to the administrators of any group the bot is in; the handlers still check that the
+# sender is one of the bot's moderators.
+GROUP_ADMIN_COMMANDS: list[tuple[str, str]] = [
+    ("linkchat", N_("Post announcements and session starts in this chat")),
+    ("unlinkchat", N_("Stop posting in this chat")),
 ]

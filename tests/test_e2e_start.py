@@ -40,6 +40,12 @@ async def test_command_menu_is_registered_in_both_languages(bot: BotHarness) -> 
         c["command"]: (c["description"], e["description"]) for c, e in zip(uk, en, strict=True)
     }
     assert described["webinars"] == ("Найближчі вебінари", "Upcoming webinars")
+    # Group administrators find how to link their group for announcements.
+    for language in ("uk", "en"):
+        group = bot.emu.commands[("all_chat_administrators", language)]
+        assert [c["command"] for c in group] == ["linkchat", "unlinkchat"]
+    group_uk = bot.emu.commands[("all_chat_administrators", "uk")]
+    assert group_uk[0]["description"].startswith("Публікувати")
 
 
 async def test_a_replayed_update_is_answered_once_and_old_guards_are_pruned(
