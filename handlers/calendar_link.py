@@ -15,7 +15,7 @@ from bot.render.common import attr, esc
 from bot.services.settings import load
 from handlers.respond import member_id, send, show
 
-NEW, OFF = "cal:new", "cal:off"
+SHOW, NEW, OFF = "cal:show", "cal:new", "cal:off"
 
 
 def _keyboard() -> InlineKeyboardMarkup:
@@ -52,7 +52,9 @@ async def _apply(context: BotContext, change: Callable[[Member], str | None]) ->
 
 
 async def show_link(update: Update, context: BotContext) -> None:
-    """Show the member's feed link, creating it on first use."""
+    """The member's feed link, created on first use (/calendar or the /settings button)."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()  # the link comes as a new message; settings stay
     if not context.settings.WEBHOOK_URL:
         text = _(
             "A calendar subscription needs the bot's public web server, which is not set up "
@@ -84,6 +86,7 @@ async def link_off(update: Update, context: BotContext) -> None:
 PRIVATE = filters.ChatType.PRIVATE
 HANDLERS = [
     CommandHandler("calendar", show_link, filters=PRIVATE),
+    CallbackQueryHandler(show_link, pattern=f"^{SHOW}$"),
     CallbackQueryHandler(new_link, pattern=f"^{NEW}$"),
     CallbackQueryHandler(link_off, pattern=f"^{OFF}$"),
 ]

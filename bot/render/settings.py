@@ -84,6 +84,7 @@ def main_keyboard() -> InlineKeyboardMarkup:
                 Button(_("🌙 Quiet hours"), callback_data="s:quiet"),
                 Button(_("🧭 Themes"), callback_data="menu:themes"),
             ],
+            [Button(_("📆 Calendar link"), callback_data="cal:show")],
         ]
     )
 

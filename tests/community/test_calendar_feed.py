@@ -90,8 +90,9 @@ async def test_member_without_choices_gets_every_upcoming_session(
     await add_webinar(bot, NOW + timedelta(days=3), title_en="Schools")
     await add_member(bot, 3102, "en")
     user = bot.user(3102, language_code="en")
-    await user.send("/calendar")
-    shown = await user.wait_message()
+    await user.send("/settings")
+    await user.press("📆 Calendar link", await user.wait_message())  # /calendar from settings
+    shown = await user.wait_message(contains="calendar link")
     assert "updates itself when times change" in shown.text
     match = LINK.search(shown.text)
     assert match is not None
