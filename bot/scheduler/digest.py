@@ -82,12 +82,21 @@ async def candidates(session: AsyncSession, moment: datetime) -> Candidates:
 
 def pick(
     member: Member, found: Candidates, period: Period, seen: set[tuple[str, int]]
-) -> dict[str, list[int]]:
-    """The items this member has not had, arrived since their last digest."""
+) -> dict[str, Any]:
+    """The items this member has not had, arrived since their last digest.
+
+    A digest lists at most MAX_NEWS and MAX_WEBINARS; how many more there are is kept so the
+    message can point to /news and /webinars for the rest.
+    """
     floor = member.last_digest_at or period.moment - PERIOD[period.kind]
     news = [i for i, at in found.news if at > floor and ("news", i) not in seen]
     webinars = [i for i in found.webinars if ("webinar", i) not in seen]
-    return {"news": news[:MAX_NEWS], "webinars": webinars[:MAX_WEBINARS]}
+    return {
+        "news": news[:MAX_NEWS],
+        "webinars": webinars[:MAX_WEBINARS],
+        "more_news": max(0, len(news) - MAX_NEWS),
+        "more_webinars": max(0, len(webinars) - MAX_WEBINARS),
+    }
 
 
 async def plan_digests(
@@ -147,7 +156,7 @@ async def _plan_chunk(
     return len(rows)
 
 
-def _entries(member_id: int, items: dict[str, list[int]]) -> list[dict[str, Any]]:
+def _entries(member_id: int, items: dict[str, Any]) -> list[dict[str, Any]]:
     pairs = [("news", i) for i in items["news"]] + [("webinar", i) for i in items["webinars"]]
     moment = now()
     return [
@@ -156,7 +165,7 @@ def _entries(member_id: int, items: dict[str, list[int]]) -> list[dict[str, Any]
     ]
 
 
-def _row(member: Member, period: Period, items: dict[str, list[int]], zone: str) -> dict[str, Any]:
+def _row(member: Member, period: Period, items: dict[str, Any], zone: str) -> dict[str, Any]:
     payload = {"period": period.key, "kind": period.kind, "zone": zone, **items}
     return {
         "chat_id": member.chat_id,

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.clock import now
 from bot.delivery.message import DropDelivery, OutgoingMessage
 from bot.delivery.render import register_renderer
-from bot.i18n import N_, _, use_locale
+from bot.i18n import N_, _, ngettext, use_locale
 from bot.models import Delivery, Member, NewsItem, Webinar
 from bot.render.common import clip, esc, is_link
 from bot.render.webinar import title_of
@@ -57,14 +57,37 @@ def webinar_line(webinar: Webinar, member: Member, organiser: str) -> str:
 
 
 def digest_text(
-    member: Member, kind: str, news: Sequence[NewsItem], webinars: Sequence[Webinar], zone: str
+    member: Member,
+    kind: str,
+    news: Sequence[NewsItem],
+    webinars: Sequence[Webinar],
+    zone: str,
+    more: tuple[int, int] = (0, 0),
 ) -> str:
+    """`more`: how many news items and webinars did not fit (they are one command away)."""
+    more_news, more_webinars = more
     parts = [f"<b>{esc(_(HEADINGS.get(kind, HEADINGS['weekly'])))}</b>"]
     if news:
         blocks = [news_block(item, member.language) for item in news]
+        if more_news:
+            blocks.append(
+                ngettext(
+                    "…and {n} more news item in /news",
+                    "…and {n} more news items in /news",
+                    more_news,
+                ).format(n=more_news)
+            )
         parts.append(f"<b>{esc(_('News'))}</b>\n" + "\n\n".join(blocks))
     if webinars:
         lines = [webinar_line(webinar, member, zone) for webinar in webinars]
+        if more_webinars:
+            lines.append(
+                ngettext(
+                    "…and {n} more webinar in /webinars",
+                    "…and {n} more webinars in /webinars",
+                    more_webinars,
+                ).format(n=more_webinars)
+            )
         parts.append(f"<b>{esc(_('Upcoming webinars'))}</b>\n" + "\n".join(lines))
         parts.append(_("Open /webinars to see the details and ask for reminders."))
     return "\n\n".join(parts)
@@ -106,7 +129,8 @@ async def render_digest(session: AsyncSession, delivery: Delivery) -> OutgoingMe
         raise DropDelivery("nothing left to tell")
     zone = str(payload.get("zone") or DEFAULTS.zone)
     with use_locale(member.language):
-        text = digest_text(member, str(payload.get("kind")), news, webinars, zone)
+        more = (int(payload.get("more_news") or 0), int(payload.get("more_webinars") or 0))
+        text = digest_text(member, str(payload.get("kind")), news, webinars, zone, more)
         keyboard = digest_keyboard()
     return OutgoingMessage(text=text, reply_markup=keyboard, link_preview_disabled=True)
 

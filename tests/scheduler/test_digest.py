@@ -113,3 +113,26 @@ async def test_daily_digest_follows_the_local_morning_across_the_clock_change(
         "digest:d2027-10-31",
         "digest:w2027-44",
     ]
+
+
+async def test_a_busy_week_lists_the_most_recent_and_says_how_many_more(
+    bot: BotHarness, deliver: Deliver
+) -> None:
+    from bot.scheduler.digest import MAX_NEWS, MAX_WEBINARS
+
+    move_to(at("2027-05-05T10:00"))
+    await add_member(bot, 1101, "uk")
+    await add_member(bot, 1102, "en")
+    for n in range(MAX_NEWS + 3):
+        await add_news(bot, title_uk=f"Новина {n}", title_en=f"News {n}")
+    for n in range(MAX_WEBINARS + 1):
+        await add_webinar(bot, at("2027-05-20T11:00") + timedelta(hours=n))
+
+    move_to(at("2027-05-10T06:00") + SECOND)
+    assert (await digest_now(bot, deliver))["weekly"] == 2
+    [uk] = texts(bot, 1101)
+    assert "…і ще 3 новини в /news" in uk and "…і ще 1 вебінар у /webinars" in uk
+    assert uk.count("• Новина") == MAX_NEWS and "Новина 17" in uk and "Новина 2\n" not in uk
+    assert uk.count("— Відбудова громад") == MAX_WEBINARS
+    [en] = texts(bot, 1102)
+    assert "…and 3 more news items in /news" in en and "…and 1 more webinar in /webinars" in en
