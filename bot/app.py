@@ -24,6 +24,7 @@ from bot.context import CONTEXT_TYPES
 from bot.delivery import DeliveryEngine
 from bot.i18n import LANGUAGES, _, load_catalogues, use_locale
 from bot.runtime import Runtime
+from bot.steps import StepsApplication
 from bot.updates_guard import GuardedUpdatesRequest
 from handlers import admin_roles
 
@@ -112,6 +113,7 @@ def build_application(runtime: Runtime) -> Application[Any, Any, Any, Any, Any, 
     )
     app = (
         ApplicationBuilder()
+        .application_class(StepsApplication)
         .token(settings.token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")

@@ -281,6 +281,20 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
 
 
+class DialogState(Base):
+    """A user's half-finished steps, so any instance (or this one after a restart) continues them.
+
+    See bot.services.dialogs; `conversations` maps a conversation's name to its state.
+    """
+
+    __tablename__ = "dialog_states"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    conversations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, index=True)
+
+
 class BotState(Base):
     """Small shared flags (e.g. deliveries paused) that every instance must see."""
 

@@ -10,7 +10,6 @@ import functools
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,7 +24,6 @@ from bot.services.admin_content import zone_of
 
 log = logging.getLogger(__name__)
 Callback = Callable[[Update, BotContext], Awaitable[Any]]
-STALE_AFTER = timedelta(minutes=30)  # moderator conversations end after this long idle
 
 
 class ModeratorConversation(ConversationHandler[BotContext]):
@@ -45,9 +43,9 @@ def conversation(**kwargs: Any) -> ConversationHandler[BotContext]:
     # are checked against the database, so PTB's per_message tracking (and its warning) is moot.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBUserWarning)
-        return ModeratorConversation(
-            allow_reentry=True, conversation_timeout=STALE_AFTER, **kwargs
-        )
+        # No conversation_timeout: the steps live in the database (bot.steps), where a flow
+        # idle for bot.services.dialogs.STALE_AFTER counts as abandoned on every instance.
+        return ModeratorConversation(allow_reentry=True, **kwargs)
 
 
 def _attempt(update: Update) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.db import make_engine
 from bot.emulator.server import Emulator
-from bot.models import Delivery
+from bot.models import Delivery, DialogState
 from tests.conftest import POSTGRES_URL
 from tests.deploy.conftest import eventually, http_get, plan_broadcast
 from tests.deploy.process import BotProcess
@@ -93,3 +94,64 @@ def _at_least(emu: Emulator, count: int) -> Callable[[], Awaitable[bool]]:
         return sum(1 for chat in RECIPIENTS if emu.messages.get(chat)) >= count
 
     return check
+
+
+def said(emu: Emulator, user_id: int, text: str) -> dict:
+    """A private text message as Telegram would POST it (the emulator adds the update_id)."""
+    message = {
+        "message_id": emu.next_id(),
+        "from": dict(emu.user(user_id, first_name="Mod", language_code="en").user),
+        "chat": emu.chat_json(user_id),
+        "date": int(time.time()),
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
+    return {"message": message}
+
+
+def at_step(url: str, user_id: int, index: int) -> Callable[[], Awaitable[bool]]:
+    """The moderator's draft has reached question `index` (stored after the reply is sent)."""
+
+    async def check() -> bool:
+        engine = make_engine(url)
+        async with engine.connect() as connection:
+            data = await connection.scalar(
+                select(DialogState.data).where(DialogState.user_id == user_id)
+            )
+        await engine.dispose()
+        return bool(data) and data.get("content", {}).get("index") == index
+
+    return check
+
+
+@pytest.mark.timeout(120)
+async def test_a_moderators_steps_continue_on_whichever_instance_gets_them(
+    tmp_path: Path, fresh_url: str
+) -> None:
+    moderator = 5101
+    async with Emulator(token=TOKEN) as emu:
+        common = {"token": TOKEN, "api_url": emu.api_url, "database_url": fresh_url}
+        a = BotProcess.make(tmp_path, name="a", **common, ADMIN_IDS=str(moderator))
+        b = BotProcess.make(tmp_path, name="b", **common, ADMIN_IDS=str(moderator))
+        try:
+            await asyncio.gather(a.start(), b.start())
+            await asyncio.gather(a.wait_ready(), b.wait_ready())
+            # The load balancer sends each message to another instance than the one before.
+            steps = [
+                ("/addwebinar", a, "Title in Ukrainian?"),
+                ("Вода й тепло", b, "Title in English?"),
+                ("Water and heat", a, "time zone"),
+            ]
+            for index, (text, bot, expect) in enumerate(steps):
+                assert (
+                    await emu.updates.post_webhook(said(emu, moderator, text), url=bot.hook) == 200
+                )
+                reply = await emu.user(moderator).wait_message(contains=expect, timeout=20)
+                assert reply.text, a.log() + b.log()
+                await eventually(at_step(fresh_url, moderator, index))
+            for bot in (a, b):
+                assert (await bot.terminate())[0] == 0
+        finally:
+            for bot in (a, b):
+                await bot.kill()
