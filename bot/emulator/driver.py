@@ -245,6 +245,13 @@ class UserDriver(ChatDriver):
     async def press_data(self, data: str, message: MessageView | BotMessage) -> str:
         return self._callback(self.user, data, _as_raw(message))
 
+    async def tap_through(self, screen: MessageView, *labels: str) -> MessageView:
+        """Press each button in turn on a screen the bot edits in place (menus, settings)."""
+        for label in labels:
+            await self.press(label, screen)
+            await self.wait_edit(screen)
+        return screen
+
     async def inline_query(self, query: str) -> str:
         query_id = str(5_000_000_000_000_000 + self.emu.next_id())
         self.emu.inline_queries[query_id] = {"user_id": self.id, "query": query}

@@ -61,11 +61,7 @@ async def test_card_shows_the_organisers_clock_for_members_elsewhere(bot: BotHar
     await _one_webinar(bot)
     user = bot.user(2002, language_code="en")
     await user.send("/settings")
-    screen = await user.wait_message()
-    await user.press("🕒 Time zone")
-    await user.wait_edit(screen)
-    await user.press("▫️ Brussels")
-    await user.wait_edit(screen)
+    await user.tap_through(await user.wait_message(), "🕒 Time zone", "▫️ Brussels")
     await user.send("/next")
     card = await user.wait_message(contains="Digital")
     assert "3 December 2026, 13:00 (Brussels) · 14:00 Kyiv" in card.text

@@ -84,7 +84,7 @@ async def _report(bot: BotHarness, engine: DeliveryEngine, mod: object) -> str:
         if len(found) == 2:  # the progress message edited in place, and the report itself
             return found[-1]
         await bot.emu.wait_idle(quiet=0.1, timeout=1)
-    raise AssertionError("no final report")
+    raise AssertionError(f"no final report: {[m.text for m in mod.messages()]}")  # type: ignore[attr-defined]
 
 
 async def test_theme_broadcast_reaches_only_followers_and_same_text_for_both(

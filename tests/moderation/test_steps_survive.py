@@ -95,11 +95,7 @@ async def test_a_typed_time_zone_is_understood_after_a_restart(
 ) -> None:
     user = bot.user(6101, language_code="uk")
     await user.send("/settings")
-    screen = await user.wait_message()
-    await user.press("🕒 Часовий пояс")
-    await user.wait_edit(screen)
-    await user.press("⌨️ Ввести інший пояс")
-    await user.wait_edit(screen)
+    await user.tap_through(await user.wait_message(), "🕒 Часовий пояс", "⌨️ Ввести інший пояс")
     await restart()
     await user.send("America/Toronto")
     assert "Торонто (America/Toronto)" in (await user.wait_message()).text
