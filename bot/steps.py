@@ -89,6 +89,8 @@ class StepsApplication(Application[Any, Any, Any, Any, Any, Any]):
             log.warning("could not read the steps of user %s", user_id, exc_info=True)
             return None
         apply(self, update, user_id, steps)
+        if steps.abandoned:
+            return None  # differs from any snapshot: the old row is replaced or deleted
         return dialogs.encode(steps.conversations), dialogs.encode(steps.data)
 
     async def _store(self, runtime: Runtime, update: Update, user_id: int, before: Any) -> None:

@@ -29,6 +29,7 @@ class Steps:
 
     conversations: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
+    abandoned: bool = False  # a stored state too old to continue: treated as none, then deleted
 
     def is_empty(self) -> bool:
         return not self.conversations and not self.data
@@ -59,8 +60,10 @@ def decode(value: Any) -> Any:
 
 async def load(session: AsyncSession, user_id: int) -> Steps:
     row = await session.get(DialogState, user_id)
-    if row is None or row.updated_at < now() - STALE_AFTER:
+    if row is None:
         return Steps()
+    if row.updated_at < now() - STALE_AFTER:
+        return Steps(abandoned=True)
     return Steps(decode(row.conversations or {}), decode(row.data or {}))
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 
 import pytest
 from sqlalchemy import select
 
 from bot.db import transaction
 from bot.delivery import DeliveryEngine, batch_stats
-from bot.models import AuditEntry, Broadcast
+from bot.models import AuditEntry, Broadcast, Delivery
 from tests.factories import make_member
 from tests.harness import BotHarness
 from tests.moderation.conftest import OWNER, add_member, drain, follow
@@ -77,14 +78,24 @@ async def test_bilingual_broadcast_reaches_each_member_once_in_their_language(
 
 
 async def _report(bot: BotHarness, engine: DeliveryEngine, mod: object) -> str:
-    """The final report is owed by the progress job once the batch is empty; deliver it."""
-    for _ in range(50):
+    """The final report is owed by the progress job once the batch is empty; deliver it.
+
+    Waits by the clock: the job runs every PROGRESS_SECONDS, and an idle emulator answers
+    `wait_idle` at once, so a count of rounds alone could end before the job's next run.
+    """
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
         await drain(engine)
         found = [m.text for m in mod.messages() if "is finished" in (m.text or "")]  # type: ignore[attr-defined]
         if len(found) == 2:  # the progress message edited in place, and the report itself
             return found[-1]
-        await bot.emu.wait_idle(quiet=0.1, timeout=1)
-    raise AssertionError(f"no final report: {[m.text for m in mod.messages()]}")  # type: ignore[attr-defined]
+        await asyncio.sleep(0.1)
+    async with bot.sessionmaker() as session:
+        rows = [
+            (r.chat_id, r.status, r.claimed_by, r.due_at, r.attempts, r.last_error)
+            for r in await session.scalars(select(Delivery).order_by(Delivery.id))
+        ]
+    raise AssertionError(f"no final report within 15 s; outbox: {rows}")
 
 
 async def test_theme_broadcast_reaches_only_followers_and_same_text_for_both(

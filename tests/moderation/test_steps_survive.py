@@ -109,6 +109,7 @@ async def test_a_step_left_for_half_an_hour_is_forgotten(bot: BotHarness) -> Non
     clock.advance(timedelta(minutes=31))
     await mod.send("/cancel")
     assert (await mod.wait_message()).text == "There is nothing to cancel."
+    assert await stored(bot, 0)  # the abandoned draft is gone from the database too
     await mod.send("/addwebinar")
     await mod.wait_message(contains="Title in Ukrainian?")
     assert await stored(bot, 1)
