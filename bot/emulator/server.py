@@ -271,7 +271,10 @@ class Emulator(EmulatorState):
             if not busy or time.monotonic() - busy[-1].t >= quiet:
                 return
             await asyncio.sleep(quiet / 4)
-        raise AssertionError(f"the bot was still sending after {timeout}s")
+        recent = [
+            (r.method, r.chat_id, r.status) for r in self.requests[-8:] if r.method != "getUpdates"
+        ]
+        raise AssertionError(f"the bot was still sending after {timeout}s; last calls: {recent}")
 
 
 def _error(exc: ApiError) -> web.Response:
