@@ -88,13 +88,21 @@ async def renew_leases(
     """Extend the leases of rows this live instance still holds (queued or being sent).
 
     Leases then expire only when their holder dies (or lost track of a row), however long a
-    row waits in memory behind a flood pause or a slow network.
+    row waits in memory behind a flood pause or a slow network. Rows locked right now are
+    skipped: the recorder is writing their outcome, so their lease no longer matters, and
+    waiting for them while holding others deadlocked with it on PostgreSQL.
     """
     if not ids:
         return 0
+    ours = (
+        select(Delivery.id)
+        .where(Delivery.id.in_(ids), Delivery.status == "sending", Delivery.claimed_by == instance)
+        .order_by(Delivery.id)
+        .with_for_update(skip_locked=True)
+    )
     stmt = (
         update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.status == "sending", Delivery.claimed_by == instance)
+        .where(Delivery.id.in_(ours.scalar_subquery()))
         .values(lease_until=wall_now() + lease)
         .execution_options(synchronize_session=False)
     )
