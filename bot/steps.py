@@ -20,6 +20,7 @@ from bot.services import dialogs
 
 log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+Encoded = tuple[Any, Any]  # a user's steps as stored: (conversations, data), JSON-safe
 
 
 def private_user(update: object) -> int | None:
@@ -80,7 +81,7 @@ class StepsApplication(Application[Any, Any, Any, Any, Any, Any]):
         await super().process_update(update)
         await self._store(runtime, update, user_id, before)
 
-    async def _restore(self, runtime: Runtime, update: Update, user_id: int) -> Any:
+    async def _restore(self, runtime: Runtime, update: Update, user_id: int) -> Encoded | None:
         try:
             async with runtime.sessionmaker() as session:
                 steps = await dialogs.load(session, user_id)
@@ -93,7 +94,9 @@ class StepsApplication(Application[Any, Any, Any, Any, Any, Any]):
             return None  # differs from any snapshot: the old row is replaced or deleted
         return dialogs.encode(steps.conversations), dialogs.encode(steps.data)
 
-    async def _store(self, runtime: Runtime, update: Update, user_id: int, before: Any) -> None:
+    async def _store(
+        self, runtime: Runtime, update: Update, user_id: int, before: Encoded | None
+    ) -> None:
         try:
             steps = snapshot(self, update, user_id)
             if (dialogs.encode(steps.conversations), dialogs.encode(steps.data)) == before:
