@@ -9,7 +9,7 @@ TEST_DATABASE_URL is set) with the seed content loaded. Override settings per te
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,3 +97,26 @@ async def bot(
         await stop_polling(app)
         await runtime.close()
         await asyncio.sleep(0)
+
+
+Restart = Callable[[], Awaitable[Runtime]]
+
+
+@pytest.fixture
+async def restart(bot: BotHarness) -> AsyncIterator[Restart]:
+    """`await restart()`: stop the bot's process and start a fresh one on the same database and
+    emulator (a deploy, a crash and restart); returns the new process's Runtime."""
+    started: list[tuple[Application[Any, Any, Any, Any, Any, Any], Runtime]] = []
+
+    async def again() -> Runtime:
+        await stop_polling(started[-1][0] if started else bot.app)
+        runtime = Runtime.create(bot.settings)
+        app = build_application(runtime)
+        await start_polling(app)
+        started.append((app, runtime))
+        return runtime
+
+    yield again
+    for app, runtime in reversed(started):
+        await stop_polling(app)
+        await runtime.close()

@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_application
 from bot.clock import clock
 from bot.housekeeping import housekeeping_tick
 from bot.models import DialogState, Webinar
-from bot.runtime import Runtime
-from tests.harness import BotHarness, start_polling, stop_polling
+from tests.harness import BotHarness, Restart
 from tests.moderation.conftest import OWNER
 
 pytestmark = pytest.mark.bot_settings(ADMIN_IDS=str(OWNER))
-Restart = Callable[[], Awaitable[Runtime]]
-
-
-@pytest.fixture
-async def restart(bot: BotHarness) -> AsyncIterator[Restart]:
-    """Stop the bot's process and start a fresh one on the same database and emulator."""
-    started: list[tuple[object, Runtime]] = []
-
-    async def again() -> Runtime:
-        await stop_polling(started[-1][0] if started else bot.app)
-        runtime = Runtime.create(bot.settings)
-        app = build_application(runtime)
-        await start_polling(app)
-        started.append((app, runtime))
-        return runtime
-
-    yield again
-    for app, runtime in reversed(started):
-        await stop_polling(app)  # type: ignore[arg-type]
-        await runtime.close()
 
 
 async def _states(bot: BotHarness) -> int:

@@ -9,7 +9,7 @@ import pytest
 from bot.db import transaction
 from bot.jobs import planner_tick
 from bot.models import Rsvp
-from tests.harness import BotHarness
+from tests.harness import BotHarness, Restart
 from tests.scheduler.conftest import (
     Deliver,
     add_member,
@@ -73,28 +73,19 @@ async def test_each_offset_reaches_each_member_once_in_their_language(
     assert any(b.get("callback_data") == f"w:rsvp:{webinar_id}" for b in buttons)
 
 
-async def test_reminder_planned_before_a_restart_is_sent_after_it(bot: BotHarness) -> None:
-    from bot.app import build_application
-    from bot.runtime import Runtime
-    from tests.harness import start_polling, stop_polling
-
+async def test_reminder_planned_before_a_restart_is_sent_after_it(
+    bot: BotHarness, restart: Restart
+) -> None:
     move_to(START - timedelta(hours=25))
     await add_webinar(bot, START)
     await add_member(bot, 201, "uk")
     assert (await planner_tick(bot.runtime))["reminders"] == 1
-    await stop_polling(bot.app)  # the process goes away with the row pending
 
-    runtime = Runtime.create(bot.settings)
-    app = build_application(runtime)
-    await start_polling(app)
-    try:
-        move_to(START - H24 + timedelta(seconds=30))
-        assert (await planner_tick(runtime))["reminders"] == 0  # nothing planned twice
-        # The restarted process's own engine sends it, as after a real restart.
-        assert await runtime.extras["delivery"].drain(timeout=15)
-    finally:
-        await stop_polling(app)
-        await runtime.close()
+    runtime = await restart()  # the process goes away with the row pending
+    move_to(START - H24 + timedelta(seconds=30))
+    assert (await planner_tick(runtime))["reminders"] == 0  # nothing planned twice
+    # The restarted process's own engine sends it, as after a real restart.
+    assert await runtime.extras["delivery"].drain(timeout=15)
     assert [t.split("\n")[0] for t in texts(bot, 201)] == [
         "⏰ Нагадування: вебінар почнеться через 24 години."
     ]
