@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram import (
     BotCommand,
+    BotCommandScope,
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeChat,
@@ -44,30 +45,23 @@ async def register_commands(bot: Any, moderator_chat_ids: list[int]) -> None:
     """Members see their menu in their language; moderators get theirs in their own chat;
     group administrators see how to link their group."""
     scope = BotCommandScopeAllPrivateChats()
-    for language in LANGUAGES:
-        with use_locale(language):
-            await bot.set_my_commands(
-                _commands(MEMBER_COMMANDS), scope=scope, language_code=language
-            )
+    await _set_menu(bot, MEMBER_COMMANDS, scope)
     with use_locale("uk"):
         await bot.set_my_commands(_commands(MEMBER_COMMANDS), scope=scope)
-    admins = BotCommandScopeAllChatAdministrators()
-    for language in LANGUAGES:
-        with use_locale(language):
-            await bot.set_my_commands(
-                _commands(GROUP_ADMIN_COMMANDS), scope=admins, language_code=language
-            )
+    await _set_menu(bot, GROUP_ADMIN_COMMANDS, BotCommandScopeAllChatAdministrators())
     for chat_id in moderator_chat_ids:
         await set_moderator_menu(bot, chat_id)
 
 
 async def set_moderator_menu(bot: Any, chat_id: int) -> None:
+    await _set_menu(bot, MEMBER_COMMANDS + MODERATOR_COMMANDS, BotCommandScopeChat(chat_id))
+
+
+async def _set_menu(bot: Any, pairs: list[tuple[str, str]], scope: BotCommandScope) -> None:
+    """One menu for one scope, in each language."""
     for language in LANGUAGES:
         with use_locale(language):
-            commands = _commands(MEMBER_COMMANDS + MODERATOR_COMMANDS)
-            await bot.set_my_commands(
-                commands, scope=BotCommandScopeChat(chat_id), language_code=language
-            )
+            await bot.set_my_commands(_commands(pairs), scope=scope, language_code=language)
 
 
 async def start_delivery(app: Application[Any, Any, Any, Any, Any, Any], runtime: Runtime) -> None:

@@ -97,7 +97,6 @@ async def renew_leases(
     ours = (
         select(Delivery.id)
         .where(Delivery.id.in_(ids), Delivery.status == "sending", Delivery.claimed_by == instance)
-        .order_by(Delivery.id)
         .with_for_update(skip_locked=True)
     )
     stmt = (
