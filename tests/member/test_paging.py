@@ -30,16 +30,13 @@ async def test_25_contacts_come_in_pages_turned_with_arrows(
     page = await user.wait_message()
     assert shown(page.text, language, range(1, 26)) == list(range(1, 11))
     assert labels(page)[:2] == ["▶", "✅ " + none_left]
-    await user.press("▶", page)
-    await user.wait_edit(page)
+    await user.tap_through(page, "▶")
     assert shown(page.text, language, range(1, 26)) == list(range(11, 21))
     assert labels(page)[:2] == ["◀", "▶"]
-    await user.press("▶", page)
-    await user.wait_edit(page)
+    await user.tap_through(page, "▶")
     assert shown(page.text, language, range(1, 26)) == list(range(21, 26))
     assert labels(page)[0] == "◀" and "▶" not in labels(page)
-    await user.press("◀", page)
-    await user.wait_edit(page)
+    await user.tap_through(page, "◀")
     assert shown(page.text, language, range(1, 26)) == list(range(11, 21))
 
 
@@ -57,12 +54,10 @@ async def test_a_theme_filter_pages_its_own_contacts(
     user = bot.user(4102, language_code=language)
     await user.send("/contacts")
     page = await user.wait_message()
-    await user.press(theme, page)
-    await user.wait_edit(page)
+    await user.tap_through(page, theme)
     assert shown(page.text, language, range(1, 13)) == list(range(1, 11))
     assert page.button("▶")["callback_data"] == f"c:page:{energy.id}:1"
-    await user.press("▶", page)
-    await user.wait_edit(page)
+    await user.tap_through(page, "▶")
     assert shown(page.text, language, range(1, 13)) == [11, 12]
     assert "Other" not in page.text and "Інше" not in page.text and "✅ " + theme in labels(page)
 
@@ -102,14 +97,11 @@ async def test_many_themes_are_paged_with_running_numbers(bot: BotHarness, langu
     page = await user.wait_message()
     assert f"1. {title} 1" in labels(page) and f"{title} 11" not in page.text
     assert labels(page)[-1] == "▶"
-    await user.press("▶", page)
-    await user.wait_edit(page)
+    await user.tap_through(page, "▶")
     assert f"11. {title} 11" in labels(page) and f"{title} 21" not in page.text
-    await user.press("▶", page)
-    await user.wait_edit(page)
+    await user.tap_through(page, "▶")
     assert labels(page)[-3:] == [f"22. {title} 22", f"23. {title} 23", "◀"]
-    await user.press(f"21. {title} 21", page)
-    await user.wait_edit(page)
+    await user.tap_through(page, f"21. {title} 21")
     assert "☆" in " ".join(labels(page))
 
 
